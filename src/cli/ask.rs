@@ -1,0 +1,61 @@
+//! `atazan ask`: one question from the arguments, or one per line from stdin.
+
+use anyhow::{Context, Result};
+use atazan::engine::Engine;
+use atazan::reply::Reply;
+use atazan::Lang;
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Answers the question in `words`, or every line of stdin when there is none.
+pub fn ask(
+    content: &Path,
+    data: &Path,
+    lang: Option<Lang>,
+    json: bool,
+    words: &[String],
+) -> Result<ExitCode> {
+    let engine = super::load_engine(content, data)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if !words.is_empty() {
+        let reply = engine.answer(&words.join(" "), lang);
+        print(&engine, &reply, json, &mut out)?;
+    } else {
+        let mut stdin = std::io::stdin().lock();
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if stdin
+                .read_until(b'\n', &mut line)
+                .context("reading standard input")?
+                == 0
+            {
+                break;
+            }
+            // Bytes that are not UTF-8 are replaced, not fatal: one bad line
+            // must not cost the answers to the others.
+            let question = String::from_utf8_lossy(&line);
+            let reply = engine.answer(question.trim_end_matches(['\n', '\r']), lang);
+            print(&engine, &reply, json, &mut out)?;
+        }
+    }
+    out.flush().context("writing answers")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print(engine: &Engine, reply: &Reply, json: bool, out: &mut impl Write) -> Result<()> {
+    if json {
+        serde_json::to_writer(&mut *out, reply).context("writing JSON")?;
+        writeln!(out)?;
+    } else {
+        // One line per answer, so batch output lines up with its input.
+        let plain = reply.to_plain(&engine.content);
+        writeln!(
+            out,
+            "{}",
+            plain.split_whitespace().collect::<Vec<_>>().join(" ")
+        )?;
+    }
+    Ok(())
+}

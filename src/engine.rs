@@ -1,0 +1,46 @@
+//! One loaded content version with its matcher: what `chat`, `ask` and the
+//! Telegram bot all call, so they answer alike.
+
+use crate::content::Content;
+use crate::lang::Lang;
+use crate::reply::Reply;
+use crate::search::Matcher;
+use std::sync::Arc;
+
+/// A content version ready to answer.
+#[derive(Debug)]
+pub struct Engine {
+    /// The content version id (a hash of the content folder).
+    pub version: String,
+    /// The content.
+    pub content: Arc<Content>,
+    matcher: Matcher,
+}
+
+impl Engine {
+    /// Builds the matcher for a content version.
+    pub fn new(version: String, content: Arc<Content>) -> Engine {
+        let matcher = Matcher::new(&content);
+        Engine {
+            version,
+            content,
+            matcher,
+        }
+    }
+
+    /// Answers one question; `lang` forces the answer language.
+    pub fn answer(&self, question: &str, lang: Option<Lang>) -> Reply {
+        Reply::new(&self.content, &self.matcher.find(question, lang))
+    }
+
+    /// The reply showing one passage by id (a menu pick), in `lang`.
+    pub fn passage_reply(&self, id: &str, lang: Lang) -> Option<Reply> {
+        let pi = self.content.passages.iter().position(|p| p.id == id)?;
+        Some(Reply::passage(&self.content, pi, lang, 1.0, &[]))
+    }
+
+    /// The matcher, for callers that need the raw match.
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+}

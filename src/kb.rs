@@ -1,0 +1,145 @@
+//! The knowledge base: validated content compiled into sled, one version at a time.
+//!
+//! The content folder is hashed as it is read; the hash is the content version.
+//! Opening a data folder whose stored version matches the folder skips parsing
+//! and validation. A changed folder is validated, and only a valid one replaces
+//! the stored version, in a single key write: a reader sees the old version or
+//! the new one, never a mix. sled keeps the folder crash-safe (a killed process
+//! leaves a folder that opens cleanly) and locked to one process at a time.
+//!
+//! The knowledge base is a cache of the content folder, which stays the source
+//! of truth: a stored version that no longer decodes is rebuilt from the folder.
+
+use crate::content::{Content, ContentFiles, Diagnostic, ReadError};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The key holding the current version.
+const CURRENT: &[u8] = b"current";
+/// sled's page cache: the knowledge base is small, the default (1 GB) is not.
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why the knowledge base could not be opened or loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum KbError {
+    /// Another process holds the data folder.
+    #[error("{0}: the data folder is in use by another atazan process; stop it, or pass --data DIR (or ATAZAN_DATA) to use another folder")]
+    Locked(PathBuf),
+    /// sled failed.
+    #[error("{path}: cannot open the knowledge base: {source}")]
+    Open {
+        /// The data folder.
+        path: PathBuf,
+        /// The cause.
+        source: sled::Error,
+    },
+    /// Writing the new version failed.
+    #[error("{path}: cannot store the content: {source}")]
+    Store {
+        /// The data folder.
+        path: PathBuf,
+        /// The cause.
+        source: sled::Error,
+    },
+    /// The content folder could not be read.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The content folder is not valid; nothing was stored.
+    #[error("the content is not valid ({} problems)", .0.len())]
+    Invalid(Vec<Diagnostic>),
+}
+
+/// One stored content version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The hash of the content folder it was built from.
+    pub version: String,
+    /// The content.
+    pub content: Arc<Content>,
+}
+
+/// What [`Kb::sync`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sync {
+    /// The stored version matched the folder: nothing was rebuilt.
+    Unchanged,
+    /// The folder changed and its new version was stored.
+    Rebuilt,
+}
+
+/// The knowledge base in a data folder.
+#[derive(Debug)]
+pub struct Kb {
+    db: sled::Db,
+    path: PathBuf,
+}
+
+impl Kb {
+    /// Opens (or creates) the knowledge base in `path`.
+    pub fn open(path: &Path) -> Result<Kb, KbError> {
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|source| match &source {
+                sled::Error::Io(e) if e.to_string().contains("could not acquire lock") => {
+                    KbError::Locked(path.to_path_buf())
+                }
+                _ => KbError::Open {
+                    path: path.to_path_buf(),
+                    source,
+                },
+            })?;
+        Ok(Kb {
+            db,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The stored version, if any and if it decodes.
+    pub fn current(&self) -> Option<Snapshot> {
+        let bytes = self.db.get(CURRENT).ok()??;
+        match serde_json::from_slice(&bytes) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::warn!(error = %e, "stored content does not decode; it will be rebuilt");
+                None
+            }
+        }
+    }
+
+    /// Brings the knowledge base to the content of `files`: unchanged when the
+    /// version matches, else validated and stored. An invalid folder changes
+    /// nothing and returns every problem.
+    pub fn sync(&self, files: &ContentFiles) -> Result<(Snapshot, Sync), KbError> {
+        let version = files.version();
+        if let Some(current) = self.current().filter(|s| s.version == version) {
+            return Ok((current, Sync::Unchanged));
+        }
+        let content = files.parse().map_err(KbError::Invalid)?;
+        let snapshot = Snapshot {
+            version,
+            content: Arc::new(content),
+        };
+        self.store(&snapshot)?;
+        Ok((snapshot, Sync::Rebuilt))
+    }
+
+    /// Reads the content folder and syncs with it.
+    pub fn sync_dir(&self, dir: &Path) -> Result<(Snapshot, Sync), KbError> {
+        self.sync(&ContentFiles::read(dir)?)
+    }
+
+    fn store(&self, snapshot: &Snapshot) -> Result<(), KbError> {
+        let store_err = |source| KbError::Store {
+            path: self.path.clone(),
+            source,
+        };
+        let bytes = serde_json::to_vec(snapshot).expect("content serialises to JSON");
+        // One key, one write: the swap is atomic for every reader.
+        self.db.insert(CURRENT, bytes).map_err(store_err)?;
+        self.db.flush().map_err(store_err)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,32 @@
+//! atazan explains Kazakhstan's proposed constitutional reform in Kazakh,
+//! Russian and English.
+//!
+//! The data flows one way, one module per step:
+//!
+//! ```text
+//! content/ ──read+check──▶ content ──store──▶ kb (sled, versioned)
+//!                                               │
+//!                                   search (normalise → match → score)
+//!                                               │
+//!              reply (answer text, "don't know", topic menu, i18n)
+//!                                               │
+//!                          chat / ask (terminal) · bot (Telegram)
+//! ```
+//!
+//! - [`content`]: reads and validates the operator's folder.
+//! - [`kb`]: the knowledge base in sled, one atomic version at a time.
+//! - [`text`]: text analysis (case, script folding, stemming).
+//! - [`search`]: the matcher: question in, best passage and confidence out.
+//! - [`reply`]: what the user sees, in their language.
+//! - [`lang`]: the three languages and language detection.
+
+pub mod content;
+pub mod engine;
+pub mod i18n;
+pub mod kb;
+pub mod lang;
+pub mod reply;
+pub mod search;
+pub mod text;
+
+pub use lang::Lang;

@@ -1,0 +1,127 @@
+//! What the user gets: the passage in their language with its source, related
+//! passages, or an honest "I don't know" with the topics.
+
+use crate::content::Content;
+use crate::i18n::{t, Msg};
+use crate::lang::Lang;
+use crate::search::{Match, Outcome};
+use serde::Serialize;
+
+/// Related passages offered under an answer.
+pub const MAX_SUGGESTIONS: usize = 3;
+
+/// One answer, ready to print or send. Its JSON form is the `ask --json` contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reply {
+    /// Whether a passage answers the question.
+    pub answered: bool,
+    /// The topic of the passage.
+    pub topic: Option<String>,
+    /// The passage id.
+    pub passage: Option<String>,
+    /// The language of the answer.
+    pub lang: Lang,
+    /// The matcher's confidence, 0 to 1.
+    pub score: f32,
+    /// The passage title, when answered.
+    pub title: Option<String>,
+    /// The answer text, or the "I don't know" message.
+    pub text: String,
+    /// How the sources of the passage are named, in the answer language.
+    pub sources: Vec<String>,
+    /// Ids of related passages.
+    pub suggestions: Vec<String>,
+}
+
+impl Reply {
+    /// Builds the reply for a match.
+    pub fn new(content: &Content, m: &Match) -> Reply {
+        let lang = m.lang;
+        let score = (m.confidence * 1000.0).round() / 1000.0;
+        let Some(pi) = m.passage() else {
+            let msg = match m.outcome {
+                Outcome::Empty => Msg::Empty,
+                Outcome::OutOfScope => Msg::OutOfScope,
+                _ => Msg::DontKnow,
+            };
+            return Reply {
+                answered: false,
+                topic: None,
+                passage: None,
+                lang,
+                score,
+                title: None,
+                text: t(msg, lang).to_string(),
+                sources: Vec::new(),
+                suggestions: Vec::new(),
+            };
+        };
+        let close: Vec<usize> = m
+            .ranked
+            .iter()
+            .filter(|&&(_, s)| s >= m.ranked[0].1 * 0.5)
+            .map(|&(i, _)| i)
+            .collect();
+        Reply::passage(content, pi, lang, score, &close)
+    }
+
+    /// The reply showing passage `pi` (an answer, or a pick from the menu);
+    /// `close` are other passages worth suggesting after its related ones.
+    pub fn passage(content: &Content, pi: usize, lang: Lang, score: f32, close: &[usize]) -> Reply {
+        let p = &content.passages[pi];
+        let tr = p.text.get(lang);
+        let mut suggestions: Vec<String> = Vec::new();
+        let candidates = p
+            .related
+            .iter()
+            .cloned()
+            .chain(close.iter().map(|&i| content.passages[i].id.clone()));
+        for id in candidates {
+            if suggestions.len() < MAX_SUGGESTIONS
+                && id != p.id
+                && !suggestions.contains(&id)
+                && content.passage(&id).is_some()
+            {
+                suggestions.push(id);
+            }
+        }
+        Reply {
+            answered: true,
+            topic: Some(p.topic.clone()),
+            passage: Some(p.id.clone()),
+            lang,
+            score,
+            title: Some(tr.title.clone()),
+            text: tr.body.clone(),
+            sources: p
+                .sources
+                .iter()
+                .filter_map(|s| content.source(s))
+                .map(|s| s.title.get(lang).clone())
+                .collect(),
+            suggestions,
+        }
+    }
+
+    /// The reply as plain text for a terminal: title, text, source, related.
+    pub fn to_plain(&self, content: &Content) -> String {
+        let mut out = String::new();
+        if let Some(title) = &self.title {
+            out.push_str(title);
+            out.push_str("\n\n");
+        }
+        out.push_str(&self.text);
+        for s in &self.sources {
+            out.push_str(&format!("\n\n{}: {s}", t(Msg::Source, self.lang)));
+        }
+        if !self.suggestions.is_empty() {
+            out.push_str(&format!("\n\n{}:", t(Msg::SeeAlso, self.lang)));
+            for id in &self.suggestions {
+                if let Some(p) = content.passage(id) {
+                    out.push_str(&format!("\n  • {}", p.text.get(self.lang).title));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,122 @@
+//! The inverted index: term → passages, weighted BM25F-style.
+//!
+//! A passage is one document made of fields in all three languages: its titles,
+//! its answer texts, and its example questions. Each field weighs differently
+//! (a word in a title or an example question says more about what the passage
+//! answers than a word in passing), term frequency saturates as in BM25, and
+//! long passages are normalised a little.
+
+use super::phrases::{Concept, Phrases};
+use super::words::{self, Word};
+use crate::content::Content;
+use crate::lang::Lang;
+use crate::text::stopwords::Role;
+use std::collections::HashMap;
+
+/// BM25 term-frequency saturation.
+pub const K1: f32 = 1.2;
+/// BM25 length normalisation (mild: example questions make passages long on purpose).
+const B: f32 = 0.3;
+/// Field weights.
+const TITLE: f32 = 2.0;
+const BODY: f32 = 1.0;
+const QUESTION: f32 = 1.5;
+
+/// A term id.
+pub type TermId = u32;
+
+/// The concept term of a synonym group (never a word: words have no `#`).
+pub fn concept_term(group: u32) -> String {
+    format!("#{group}")
+}
+
+/// Term → passages, with the weights the scorer needs.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Term text → id.
+    pub terms: HashMap<String, TermId>,
+    /// Term id → text.
+    pub names: Vec<String>,
+    /// Per term: inverse document frequency.
+    pub idf: Vec<f32>,
+    /// Per term: (passage, saturated weighted term frequency).
+    pub postings: Vec<Vec<(u32, f32)>>,
+    /// IDF of a term found in one passage: what an unknown word weighs.
+    pub max_idf: f32,
+}
+
+/// Expands a word sequence with the synonym concepts found in it: every word of
+/// a phrase also stands for the phrase's concept.
+pub fn add_concepts(words: &mut [Word], phrases: &Phrases) -> Vec<Concept> {
+    let mut others = Vec::new();
+    for (start, end, concept) in phrases.find(words) {
+        match concept {
+            Concept::Synonym(g) => {
+                let term = concept_term(g);
+                for w in &mut words[start..end] {
+                    if !w.terms.contains(&term) {
+                        w.terms.push(term.clone());
+                    }
+                }
+            }
+            c => others.push(c),
+        }
+    }
+    others
+}
+
+impl Index {
+    /// Indexes every passage of the content.
+    pub fn build(content: &Content, phrases: &Phrases) -> Index {
+        let n = content.passages.len();
+        let mut terms: HashMap<String, TermId> = HashMap::new();
+        let mut per_passage: Vec<(HashMap<TermId, f32>, f32)> = Vec::with_capacity(n);
+        for p in &content.passages {
+            let mut tf: HashMap<TermId, f32> = HashMap::new();
+            let mut len = 0f32;
+            for lang in Lang::ALL {
+                let t = p.text.get(lang);
+                let fields = std::iter::once((t.title.as_str(), TITLE))
+                    .chain(std::iter::once((t.body.as_str(), BODY)))
+                    .chain(t.questions.iter().map(|q| (q.as_str(), QUESTION)));
+                for (text, weight) in fields {
+                    let mut ws = words::of_text(text, lang);
+                    add_concepts(&mut ws, phrases);
+                    for w in ws.iter().filter(|w| w.role != Some(Role::Stop)) {
+                        len += weight;
+                        for term in &w.terms {
+                            let next = terms.len() as TermId;
+                            let id = *terms.entry(term.clone()).or_insert(next);
+                            *tf.entry(id).or_default() += weight;
+                        }
+                    }
+                }
+            }
+            per_passage.push((tf, len));
+        }
+        let avg_len = per_passage.iter().map(|(_, l)| l).sum::<f32>() / n.max(1) as f32;
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.len()];
+        for (pi, (tf, len)) in per_passage.into_iter().enumerate() {
+            let norm = K1 * (1.0 - B + B * len / avg_len.max(1.0));
+            for (term, f) in tf {
+                postings[term as usize].push((pi as u32, f * (K1 + 1.0) / (f + norm)));
+            }
+        }
+        for list in &mut postings {
+            list.sort_by_key(|&(p, _)| p);
+        }
+        let mut names = vec![String::new(); terms.len()];
+        for (t, &id) in &terms {
+            names[id as usize] = t.clone();
+        }
+        let idf_of = |df: usize| (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+        let idf = postings.iter().map(|l| idf_of(l.len())).collect();
+        Index {
+            terms,
+            names,
+            idf,
+            postings,
+            max_idf: idf_of(1),
+        }
+    }
+}

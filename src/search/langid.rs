@@ -1,0 +1,158 @@
+//! Which language a question is in: Kazakh, Russian or English.
+//!
+//! A letter only Kazakh uses (ә ғ қ ң ө ұ ү һ і, or ä ğ ñ ū ı ş) settles it.
+//! Otherwise the script narrows the choice (Cyrillic: Kazakh or Russian; Latin:
+//! English or Kazakh typed in Latin letters) and a naive Bayes model over letter
+//! 1- to 3-grams decides. The model is trained on the content itself, every
+//! passage and example question, so it learns whatever Kazakh operators write,
+//! including Kazakh typed with Russian look-alike letters.
+
+use crate::content::Content;
+use crate::lang::Lang;
+use crate::text::{self, fold, is_cyrillic, is_kazakh_letter, stopwords};
+use std::collections::HashMap;
+
+/// The trained model.
+#[derive(Debug)]
+pub struct LangId {
+    /// Gram hash → log probability per language.
+    grams: HashMap<u64, [f32; 3]>,
+    /// Log probability of a gram a language never showed.
+    unseen: [f32; 3],
+}
+
+/// Russian look-alikes for the Kazakh letters, as people type without a
+/// Kazakh keyboard: the model sees every Cyrillic word this way.
+fn lookalike(c: char) -> char {
+    match c {
+        'ә' => 'а',
+        'ғ' => 'г',
+        'қ' => 'к',
+        'ң' => 'н',
+        'ө' => 'о',
+        'ұ' | 'ү' => 'у',
+        'һ' => 'х',
+        'і' => 'и',
+        c => c,
+    }
+}
+
+/// The form the model reads a lowercase word in.
+fn form(word: &str) -> String {
+    if word.chars().any(is_cyrillic) {
+        word.chars().map(lookalike).collect()
+    } else {
+        fold::key(word)
+    }
+}
+
+fn grams(word: &str, mut f: impl FnMut(u64)) {
+    let chars: Vec<char> = std::iter::once('^')
+        .chain(form(word).chars())
+        .chain(std::iter::once('$'))
+        .collect();
+    for n in 1..=3 {
+        for w in chars.windows(n) {
+            // FNV-1a: a stable, fast hash; collisions only blur the model a little.
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ n as u64;
+            for &c in w {
+                h ^= c as u64;
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            f(h);
+        }
+    }
+}
+
+impl LangId {
+    /// Trains on every text of the content, plus the function-word lists.
+    pub fn train(content: &Content) -> LangId {
+        let mut counts: HashMap<u64, [f32; 3]> = HashMap::new();
+        let mut totals = [0f32; 3];
+        let mut add = |lang: Lang, text: &str, weight: f32| {
+            for word in text::tokenize(text) {
+                grams(&word, |g| {
+                    counts.entry(g).or_default()[lang.index()] += weight;
+                    totals[lang.index()] += weight;
+                });
+            }
+        };
+        for p in &content.passages {
+            for (lang, t) in p.text.iter() {
+                add(lang, &t.title, 1.0);
+                add(lang, &t.body, 1.0);
+                for q in &t.questions {
+                    add(lang, q, 2.0);
+                }
+            }
+        }
+        for t in &content.topics {
+            for (lang, title) in t.title.iter() {
+                add(lang, title, 1.0);
+            }
+        }
+        for lang in Lang::ALL {
+            for word in stopwords::words(lang) {
+                add(lang, word, 3.0);
+            }
+        }
+        let vocab = counts.len() as f32 + 1.0;
+        let alpha = 0.5;
+        let unseen = totals.map(|t| (alpha / (t + alpha * vocab)).ln());
+        let grams = counts
+            .into_iter()
+            .map(|(g, c)| {
+                let mut lp = [0f32; 3];
+                for i in 0..3 {
+                    lp[i] = ((c[i] + alpha) / (totals[i] + alpha * vocab)).ln();
+                }
+                (g, lp)
+            })
+            .collect();
+        LangId { grams, unseen }
+    }
+
+    /// The language of `text`, or `None` when it has no letters to go by.
+    pub fn detect(&self, text: &str) -> Option<Lang> {
+        let words = text::tokenize(text);
+        let (mut cyr, mut lat) = (0usize, 0usize);
+        for w in &words {
+            for c in w.chars() {
+                if is_kazakh_letter(c) {
+                    return Some(Lang::Kk);
+                }
+                if is_cyrillic(c) {
+                    cyr += 1;
+                } else if c.is_alphabetic() {
+                    lat += 1;
+                }
+            }
+        }
+        if cyr + lat == 0 {
+            return None;
+        }
+        let candidates: [Lang; 2] = if cyr >= lat {
+            [Lang::Kk, Lang::Ru]
+        } else {
+            [Lang::En, Lang::Kk]
+        };
+        let mut score = [0f32; 3];
+        for w in &words {
+            // Only words of the majority script vote: a Latin "VP" in a Russian
+            // sentence says nothing about Russian versus Kazakh.
+            let cyrillic = w.chars().any(is_cyrillic);
+            if cyrillic != (cyr >= lat) {
+                continue;
+            }
+            grams(w, |g| {
+                let lp = self.grams.get(&g).unwrap_or(&self.unseen);
+                for l in candidates {
+                    score[l.index()] += lp[l.index()];
+                }
+            });
+        }
+        candidates
+            .into_iter()
+            .max_by(|a, b| score[a.index()].total_cmp(&score[b.index()]))
+    }
+}

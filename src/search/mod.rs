@@ -1,0 +1,276 @@
+//! The matcher: a citizen's question in, the best passage and a confidence out.
+//!
+//! 1. The language of the answer: the one asked for, else [`langid`] detects it.
+//! 2. The question becomes [`words`], each with the terms of every language its
+//!    script allows; a word the index does not know is corrected through
+//!    [`typo`] (by edit distance, scaled by word length).
+//! 3. [`phrases`] mark synonym groups (each word of a match also stands for the
+//!    group), requests to take a side (routed to the neutrality passage), and
+//!    out-of-scope names (refused).
+//! 4. Every passage is scored BM25F-style over its titles, texts and example
+//!    questions in all languages ([`index`]); a word scores by its best term.
+//! 5. The confidence is the share of the question's weight the best passage
+//!    covers: a word unknown to the whole content counts against it. Below
+//!    [`MIN_CONFIDENCE`] the bot says it does not know.
+
+pub mod index;
+pub mod langid;
+pub mod phrases;
+pub mod typo;
+pub mod words;
+
+use crate::content::Content;
+use crate::lang::Lang;
+use crate::text::stopwords::Role;
+use index::{Index, TermId};
+use langid::LangId;
+use phrases::{Concept, Phrases};
+use std::collections::HashMap;
+use typo::TypoIndex;
+
+/// Below this confidence the bot says it does not know.
+pub const MIN_CONFIDENCE: f32 = 0.5;
+/// A question word ("how many") weighs this much of a content word.
+const QUESTION_WORD_WEIGHT: f32 = 0.3;
+/// A word nobody wrote in the content weighs this much of the rarest known word.
+const UNKNOWN_WORD_WEIGHT: f32 = 0.6;
+/// A term reached through a typo correction scores this much less per edit.
+const TYPO_PENALTY: f32 = 0.2;
+/// Only the start of a question is read: nobody asks in more words.
+pub const MAX_QUESTION_CHARS: usize = 1000;
+const MAX_WORDS: usize = 60;
+/// Ranked passages kept for suggestions.
+const RANKED: usize = 6;
+
+/// What the matcher decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The passage at this index answers the question.
+    Answer(usize),
+    /// The question asks the bot to take a side: the neutrality passage.
+    Neutral(usize),
+    /// Nothing answers it well enough.
+    Unknown,
+    /// It names something outside the bot's scope.
+    OutOfScope,
+    /// There were no words to go by (empty, emoji, punctuation).
+    Empty,
+}
+
+/// The matcher's answer to one question.
+#[derive(Debug, Clone)]
+pub struct Match {
+    /// The language to answer in.
+    pub lang: Lang,
+    /// What to answer with.
+    pub outcome: Outcome,
+    /// How much of the question the best passage covers, 0 to 1.
+    pub confidence: f32,
+    /// The best passages, best first, with their scores.
+    pub ranked: Vec<(usize, f32)>,
+}
+
+impl Match {
+    /// The passage index answered with, if any.
+    pub fn passage(&self) -> Option<usize> {
+        match self.outcome {
+            Outcome::Answer(p) | Outcome::Neutral(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// Everything needed to answer questions over one version of the content.
+#[derive(Debug)]
+pub struct Matcher {
+    index: Index,
+    phrases: Phrases,
+    typos: TypoIndex,
+    langid: LangId,
+    neutrality: Option<usize>,
+    passages: usize,
+}
+
+impl Matcher {
+    /// Builds the matcher for a content version.
+    pub fn new(content: &Content) -> Matcher {
+        let mut phrases = Phrases::default();
+        for (g, group) in content.synonyms.iter().enumerate() {
+            for term in group {
+                phrases.add(term, Concept::Synonym(g as u32));
+            }
+        }
+        for phrase in &content.routing.neutrality_phrases {
+            phrases.add(phrase, Concept::Neutrality);
+        }
+        for term in &content.routing.out_of_scope {
+            phrases.add(term, Concept::OutOfScope);
+        }
+        let index = Index::build(content, &phrases);
+        let typos = TypoIndex::build(
+            index
+                .terms
+                .iter()
+                .filter(|(t, _)| !t.starts_with('#'))
+                .map(|(t, &id)| (id, t.as_str())),
+        );
+        let neutrality = content
+            .routing
+            .neutrality_passage
+            .as_deref()
+            .and_then(|id| content.passages.iter().position(|p| p.id == id));
+        Matcher {
+            index,
+            phrases,
+            typos,
+            langid: LangId::train(content),
+            neutrality,
+            passages: content.passages.len(),
+        }
+    }
+
+    /// The language of a text, if it has letters to go by.
+    pub fn detect_lang(&self, text: &str) -> Option<Lang> {
+        self.langid.detect(text)
+    }
+
+    /// Finds the answer to `question`; `lang` forces the answer language.
+    pub fn find(&self, question: &str, lang: Option<Lang>) -> Match {
+        let question = truncate(question, MAX_QUESTION_CHARS);
+        let lang = lang
+            .or_else(|| self.langid.detect(question))
+            .unwrap_or(Lang::Kk);
+        let empty = |outcome| Match {
+            lang,
+            outcome,
+            confidence: 0.0,
+            ranked: Vec::new(),
+        };
+
+        let mut ws = words::of_any(question);
+        ws.truncate(MAX_WORDS);
+        // Typo corrections join a word's terms before phrases are found, so a
+        // misspelt "vice-presdent" still reaches its synonym group.
+        let mut penalty: HashMap<String, f32> = HashMap::new();
+        for w in ws.iter_mut().filter(|w| w.role != Some(Role::Stop)) {
+            if w.terms.iter().any(|t| self.index.terms.contains_key(t)) {
+                continue;
+            }
+            let mut found = Vec::new();
+            for t in &w.terms {
+                for (id, d) in self.typos.lookup(t) {
+                    found.push((id, d));
+                }
+            }
+            for (id, d) in found {
+                let term = self.index.names[id as usize].clone();
+                if !w.terms.contains(&term) {
+                    penalty.insert(term.clone(), 1.0 - TYPO_PENALTY * d as f32);
+                    w.terms.push(term);
+                }
+            }
+        }
+        let concepts = index::add_concepts(&mut ws, &self.phrases);
+        if concepts.contains(&Concept::OutOfScope) {
+            return empty(Outcome::OutOfScope);
+        }
+        if let (true, Some(p)) = (concepts.contains(&Concept::Neutrality), self.neutrality) {
+            return Match {
+                lang,
+                outcome: Outcome::Neutral(p),
+                confidence: 1.0,
+                ranked: vec![(p, 1.0)],
+            };
+        }
+
+        let mut score = vec![0f32; self.passages];
+        let mut covered = vec![0f32; self.passages];
+        let mut best = vec![(0f32, 0f32); self.passages];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut total = 0f32;
+        let mut content_words = 0;
+        for w in ws.iter().filter(|w| w.role != Some(Role::Stop)) {
+            let weight = if w.role == Some(Role::Question) {
+                QUESTION_WORD_WEIGHT
+            } else {
+                1.0
+            };
+            let alts: Vec<(TermId, f32)> = w
+                .terms
+                .iter()
+                .filter_map(|t| {
+                    self.index
+                        .terms
+                        .get(t)
+                        .map(|&id| (id, penalty.get(t).copied().unwrap_or(1.0)))
+                })
+                .collect();
+            if w.role.is_none() {
+                content_words += 1;
+            }
+            if alts.is_empty() {
+                total += weight * self.index.max_idf * UNKNOWN_WORD_WEIGHT;
+                continue;
+            }
+            let word_idf = alts
+                .iter()
+                .map(|&(t, f)| f * self.index.idf[t as usize])
+                .fold(0f32, f32::max);
+            total += weight * word_idf;
+            for &(t, f) in &alts {
+                let idf = f * self.index.idf[t as usize];
+                for &(p, tf) in &self.index.postings[t as usize] {
+                    let b = &mut best[p as usize];
+                    if b.0 == 0.0 {
+                        touched.push(p);
+                    }
+                    b.0 = b.0.max(idf * tf);
+                    b.1 = b.1.max(idf);
+                }
+            }
+            for p in touched.drain(..) {
+                let (s, c) = std::mem::take(&mut best[p as usize]);
+                score[p as usize] += weight * s;
+                covered[p as usize] += weight * c;
+            }
+        }
+        if content_words == 0 && total == 0.0 {
+            return empty(Outcome::Empty);
+        }
+        let mut ranked: Vec<(usize, f32)> = score
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(_, s)| s > 0.0)
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(RANKED);
+        let Some(&(top, _)) = ranked.first() else {
+            return empty(Outcome::Unknown);
+        };
+        let confidence = if total > 0.0 {
+            (covered[top] / total).min(1.0)
+        } else {
+            0.0
+        };
+        let outcome = if confidence >= MIN_CONFIDENCE {
+            Outcome::Answer(top)
+        } else {
+            Outcome::Unknown
+        };
+        Match {
+            lang,
+            outcome,
+            confidence,
+            ranked,
+        }
+    }
+}
+
+/// The first `max` characters of `s`.
+pub fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}

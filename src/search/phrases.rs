@@ -1,0 +1,102 @@
+//! Multi-word and single-word phrases that stand for a concept: synonym
+//! groups, requests to take a side, out-of-scope names.
+
+use super::words::{self, Word};
+use std::collections::HashMap;
+
+/// What a phrase stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Concept {
+    /// A synonym group, by index.
+    Synonym(u32),
+    /// A request to take a side (how to vote, who is right).
+    Neutrality,
+    /// A name that puts the question out of scope.
+    OutOfScope,
+}
+
+#[derive(Debug)]
+struct Phrase {
+    /// Per word of the phrase, the terms a text word must share with it.
+    words: Vec<Vec<String>>,
+    concept: Concept,
+}
+
+/// A set of phrases, found in word sequences in time linear in the text.
+#[derive(Debug, Default)]
+pub struct Phrases {
+    phrases: Vec<Phrase>,
+    /// A term of a phrase's first word → phrases starting with it.
+    by_first: HashMap<String, Vec<usize>>,
+}
+
+impl Phrases {
+    /// Adds a phrase written in any language.
+    pub fn add(&mut self, phrase: &str, concept: Concept) {
+        let words: Vec<Vec<String>> = words::of_any(phrase).into_iter().map(|w| w.terms).collect();
+        if words.is_empty() || words.iter().any(Vec::is_empty) {
+            return;
+        }
+        let idx = self.phrases.len();
+        for t in &words[0] {
+            let list = self.by_first.entry(t.clone()).or_default();
+            if !list.contains(&idx) {
+                list.push(idx);
+            }
+        }
+        self.phrases.push(Phrase { words, concept });
+    }
+
+    /// Every phrase in `text`: (first word, one past the last word, concept).
+    pub fn find(&self, text: &[Word]) -> Vec<(usize, usize, Concept)> {
+        let mut found = Vec::new();
+        for start in 0..text.len() {
+            let mut seen: Vec<usize> = Vec::new();
+            for t in &text[start].terms {
+                let Some(candidates) = self.by_first.get(t) else {
+                    continue;
+                };
+                for &idx in candidates {
+                    if seen.contains(&idx) {
+                        continue;
+                    }
+                    seen.push(idx);
+                    let p = &self.phrases[idx];
+                    let end = start + p.words.len();
+                    if end <= text.len()
+                        && p.words
+                            .iter()
+                            .zip(&text[start..end])
+                            .all(|(pw, tw)| shares(pw, &tw.terms))
+                    {
+                        found.push((start, end, p.concept));
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+fn shares(a: &[String], b: &[String]) -> bool {
+    a.iter().any(|x| b.contains(x))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_phrases_across_scripts_and_endings() {
+        let mut p = Phrases::default();
+        p.add("вице-президент", Concept::Synonym(0));
+        p.add("кто прав", Concept::Neutrality);
+        p.add("Өзбекстан", Concept::OutOfScope);
+        let hits = p.find(&words::of_any("А вице-президентті кім тағайындайды?"));
+        assert_eq!(hits, [(1, 3, Concept::Synonym(0))]);
+        let hits = p.find(&words::of_any("Родители спорят, кто же прав? Кто прав?"));
+        assert_eq!(hits, [(5, 7, Concept::Neutrality)]);
+        let hits = p.find(&words::of_any("Ozbekstannyn konstitutsiiasy"));
+        assert_eq!(hits, [(0, 1, Concept::OutOfScope)]);
+    }
+}

@@ -1,0 +1,55 @@
+//! Words with their search terms: the unit the index and the matcher share.
+
+use crate::lang::Lang;
+use crate::text::stopwords::{self, Role};
+use crate::text::{self, stem, Script};
+
+/// One word of a text, with every term it may stand for.
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// Stop word or question word, if it is one.
+    pub role: Option<Role>,
+    /// Its terms: for a known language, that language's stems; for a question,
+    /// the stems of every language its script allows.
+    pub terms: Vec<String>,
+}
+
+/// Words of a text known to be in `lang` (content).
+pub fn of_text(text: &str, lang: Lang) -> Vec<Word> {
+    text::tokenize(text)
+        .into_iter()
+        .map(|w| Word {
+            role: stopwords::role(&w),
+            terms: stem::terms(&w, lang),
+        })
+        .collect()
+}
+
+/// Words of a text in an unknown language (a question, a synonym): each word
+/// gets the terms of every language its script allows.
+pub fn of_any(text: &str) -> Vec<Word> {
+    text::tokenize(text)
+        .into_iter()
+        .map(|w| any_word(&w))
+        .collect()
+}
+
+/// One lowercase word in an unknown language.
+pub fn any_word(word: &str) -> Word {
+    let langs = Script::of(word).langs();
+    let mut terms: Vec<String> = Vec::with_capacity(6);
+    if langs.is_empty() {
+        terms.push(text::fold::key(word));
+    }
+    for &lang in langs {
+        for t in stem::terms(word, lang) {
+            if !terms.contains(&t) {
+                terms.push(t);
+            }
+        }
+    }
+    Word {
+        role: stopwords::role(word),
+        terms,
+    }
+}

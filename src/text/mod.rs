@@ -1,0 +1,220 @@
+//! Text analysis: from what a citizen typed to search terms.
+//!
+//! A question arrives in Kazakh (Cyrillic, the 2021 Latin alphabet, informal
+//! ASCII, or with Russian look-alike letters), Russian or English, often mixed.
+//! The pipeline turns every word into a *term*: a short key that is the same for
+//! every way of writing the same word. Each step is its own small unit:
+//!
+//! 1. [`tokenize`]: split into words on anything that is not a letter or digit;
+//!    apostrophes inside a word stay (the 2017 Kazakh Latin `s'`, English `'s`).
+//! 2. [`case::lower`]: fold case with an explicit table, so `İ`, `I` and `ı`
+//!    all become `i` (Rust's `to_lowercase` turns `İ` into two characters).
+//! 3. [`stem`]: strip endings, per language: Snowball for Russian and English,
+//!    [`kazakh`] suffix stripping for Kazakh.
+//! 4. [`fold::key`]: fold script, so `құрылтай`, `курултай`, `qūryltai` and
+//!    `qurultai` meet on one Latin skeleton (`kuriltai`, `kurultai`), which the
+//!    typo tolerance in `search` then bridges.
+//!
+//! Stop words and question words are recognised by [`stopwords`].
+//!
+//! ```
+//! use atazan::text::{analyze_word, Script};
+//! use atazan::Lang;
+//! // Kazakh Cyrillic, Kazakh Latin and Russian look-alike spellings meet.
+//! let a = analyze_word("құрылтайға", Lang::Kk);
+//! let b = analyze_word("qūryltaiğa", Lang::Kk);
+//! let c = analyze_word("курылтайга", Lang::Kk);
+//! assert_eq!(a, b);
+//! assert_eq!(a, c);
+//! ```
+
+pub mod case;
+pub mod fold;
+pub mod kazakh;
+pub mod stem;
+pub mod stopwords;
+
+use crate::Lang;
+
+/// The writing system of a word, which decides the languages it may be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// Cyrillic letters: Kazakh or Russian.
+    Cyrillic,
+    /// Latin letters: English or Kazakh in Latin letters.
+    Latin,
+    /// Digits only, or letters of another script: compared as they are.
+    Other,
+}
+
+impl Script {
+    /// The script of a word: the script of its first letter.
+    pub fn of(word: &str) -> Script {
+        for c in word.chars() {
+            if is_cyrillic(c) {
+                return Script::Cyrillic;
+            }
+            if c.is_alphabetic() && (c.is_ascii() || is_latin_extended(c)) {
+                return Script::Latin;
+            }
+        }
+        Script::Other
+    }
+
+    /// The languages a word in this script may be in, most likely first when
+    /// nothing else is known. Kazakh comes first for Cyrillic: it is the state
+    /// language and its look-alike spellings are the ones a stemmer would miss.
+    pub fn langs(self) -> &'static [Lang] {
+        match self {
+            Script::Cyrillic => &[Lang::Kk, Lang::Ru],
+            Script::Latin => &[Lang::En, Lang::Kk],
+            Script::Other => &[],
+        }
+    }
+}
+
+/// Whether `c` is a Cyrillic letter (the basic block covers Kazakh too).
+pub fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c)
+}
+
+fn is_latin_extended(c: char) -> bool {
+    ('\u{00C0}'..='\u{024F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+}
+
+/// Whether `c` is a letter only Kazakh uses, in either alphabet: seeing one
+/// settles the language of a question.
+pub fn is_kazakh_letter(c: char) -> bool {
+    matches!(
+        c,
+        'ә' | 'ғ'
+            | 'қ'
+            | 'ң'
+            | 'ө'
+            | 'ұ'
+            | 'ү'
+            | 'һ'
+            | 'і'
+            | 'Ә'
+            | 'Ғ'
+            | 'Қ'
+            | 'Ң'
+            | 'Ө'
+            | 'Ұ'
+            | 'Ү'
+            | 'Һ'
+            | 'І'
+            | 'ä'
+            | 'ğ'
+            | 'ñ'
+            | 'ū'
+            | 'ı'
+            | 'ş'
+            | 'Ä'
+            | 'Ğ'
+            | 'Ñ'
+            | 'Ū'
+            | 'Ş'
+            | 'İ'
+    )
+}
+
+/// The longest word kept; longer runs are not words a person typed.
+pub const MAX_WORD_CHARS: usize = 40;
+
+/// Splits text into lowercase words. Hyphens and punctuation separate words;
+/// an apostrophe between letters stays inside the word.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let apostrophe = matches!(c, '\'' | '’' | 'ʼ' | '`' | '´');
+        if c.is_alphanumeric() || is_combining_mark(c) {
+            case::push_lower(&mut cur, c);
+        } else if apostrophe && !cur.is_empty() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+            cur.push('\'');
+        } else if !cur.is_empty() {
+            flush(&mut words, &mut cur);
+        }
+    }
+    if !cur.is_empty() {
+        flush(&mut words, &mut cur);
+    }
+    words
+}
+
+fn flush(words: &mut Vec<String>, cur: &mut String) {
+    let word = std::mem::take(cur);
+    if word.chars().count() <= MAX_WORD_CHARS {
+        words.push(word);
+    }
+}
+
+fn is_combining_mark(c: char) -> bool {
+    ('\u{0300}'..='\u{036F}').contains(&c)
+}
+
+/// Analyses one lowercase word as a word of `lang`: stem, then fold to the key.
+pub fn analyze_word(word: &str, lang: Lang) -> String {
+    let lower: String = {
+        let mut s = String::with_capacity(word.len());
+        for c in word.chars() {
+            case::push_lower(&mut s, c);
+        }
+        s
+    };
+    stem::stem_key(&lower, lang)
+}
+
+/// Analyses text known to be in `lang`: every word stemmed for that language.
+pub fn analyze(text: &str, lang: Lang) -> Vec<String> {
+    tokenize(text)
+        .iter()
+        .map(|w| stem::stem_key(w, lang))
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenize_splits_on_punctuation_and_hyphens() {
+        assert_eq!(
+            tokenize("Вице-президент кімге бағынады?"),
+            ["вице", "президент", "кімге", "бағынады"]
+        );
+        assert_eq!(tokenize("  "), Vec::<String>::new());
+        assert_eq!(tokenize("👍👍"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn tokenize_keeps_apostrophes_inside_words() {
+        assert_eq!(
+            tokenize("Kazakhstan's qurs'aq 'quoted'"),
+            ["kazakhstan's", "qurs'aq", "quoted"]
+        );
+    }
+
+    #[test]
+    fn tokenize_drops_overlong_runs() {
+        let long = "a".repeat(MAX_WORD_CHARS + 1);
+        assert_eq!(tokenize(&format!("{long} ok")), ["ok"]);
+    }
+
+    #[test]
+    fn script_of_word() {
+        assert_eq!(Script::of("құрылтай"), Script::Cyrillic);
+        assert_eq!(Script::of("qūryltai"), Script::Latin);
+        assert_eq!(Script::of("145"), Script::Other);
+    }
+
+    #[test]
+    fn kazakh_letters_in_both_alphabets() {
+        assert!("құрылтай".chars().any(is_kazakh_letter));
+        assert!("zañ".chars().any(is_kazakh_letter));
+        assert!(!"курултай".chars().any(is_kazakh_letter));
+    }
+}

@@ -1,0 +1,76 @@
+//! Stemming per language, then folding to the search key.
+
+use super::{fold, kazakh, Script};
+use crate::Lang;
+use frostem::{Algorithm, Stemmer};
+
+/// The search key of a lowercase word read as a word of `lang`.
+///
+/// Russian and English use Snowball (on the real letters, before folding);
+/// Kazakh strips endings on the folded key, so every Kazakh spelling stems alike.
+/// A word in the other script than the language expects (an English word in a
+/// Russian sentence) is folded without stemming.
+pub fn stem_key(word: &str, lang: Lang) -> String {
+    let script = Script::of(word);
+    match (lang, script) {
+        (Lang::Kk, _) => kazakh::stem(&fold::key(word)),
+        (Lang::Ru, Script::Cyrillic) => fold::key(&Stemmer::new(Algorithm::Russian).stem(word)),
+        (Lang::En, Script::Latin) => {
+            let plain: String = word.chars().filter(|&c| c != '\'').collect();
+            fold::key(&Stemmer::new(Algorithm::English).stem(&plain))
+        }
+        _ => fold::key(word),
+    }
+}
+
+/// Every search term of a lowercase word read as a word of `lang`: one for
+/// Russian and English, the chain of [`kazakh::stems`] for Kazakh.
+pub fn terms(word: &str, lang: Lang) -> Vec<String> {
+    match lang {
+        Lang::Kk => kazakh::stems(&fold::key(word)),
+        _ => vec![stem_key(word, lang)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_forms_meet() {
+        let k = stem_key("парламент", Lang::Ru);
+        assert_eq!(stem_key("парламенте", Lang::Ru), k);
+        assert_eq!(stem_key("парламента", Lang::Ru), k);
+        assert_eq!(
+            stem_key("референдуме", Lang::Ru),
+            stem_key("референдум", Lang::Ru)
+        );
+    }
+
+    #[test]
+    fn english_forms_meet() {
+        assert_eq!(stem_key("deputies", Lang::En), stem_key("deputy", Lang::En));
+        assert_eq!(
+            stem_key("principles", Lang::En),
+            stem_key("principle", Lang::En)
+        );
+        assert_eq!(
+            stem_key("kazakhstan's", Lang::En),
+            stem_key("kazakhstan", Lang::En)
+        );
+    }
+
+    #[test]
+    fn kazakh_in_any_script() {
+        assert_eq!(
+            stem_key("құрылтайға", Lang::Kk),
+            stem_key("qūryltaiğa", Lang::Kk)
+        );
+    }
+
+    #[test]
+    fn other_script_is_folded_not_stemmed() {
+        assert_eq!(stem_key("vice", Lang::Ru), "vice");
+        assert_eq!(stem_key("145", Lang::En), "145");
+    }
+}
