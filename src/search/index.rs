@@ -13,14 +13,9 @@ use crate::lang::Lang;
 use crate::text::stopwords::Role;
 use std::collections::HashMap;
 
-/// BM25 term-frequency saturation.
-pub const K1: f32 = 1.2;
-/// BM25 length normalisation (mild: example questions make passages long on purpose).
-const B: f32 = 0.3;
-/// Field weights.
-const TITLE: f32 = 2.0;
-const BODY: f32 = 1.0;
-const QUESTION: f32 = 1.5;
+pub fn tune(name: &str, default: f32) -> f32 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
 
 /// A term id.
 pub type TermId = u32;
@@ -43,6 +38,10 @@ pub struct Index {
     pub postings: Vec<Vec<(u32, f32)>>,
     /// IDF of a term found in one passage: what an unknown word weighs.
     pub max_idf: f32,
+    /// Per example question: its passage and its weight (the IDF of its words).
+    pub questions: Vec<(u32, f32)>,
+    /// Per term: the example questions that have it.
+    pub question_postings: Vec<Vec<u32>>,
 }
 
 /// Expands a word sequence with the synonym concepts found in it: every word of
@@ -68,10 +67,13 @@ pub fn add_concepts(words: &mut [Word], phrases: &Phrases) -> Vec<Concept> {
 impl Index {
     /// Indexes every passage of the content.
     pub fn build(content: &Content, phrases: &Phrases) -> Index {
+        let (K1, B, TITLE, BODY, QUESTION) = (tune("K1", 1.2), tune("B", 0.3), tune("TITLE", 2.0), tune("BODY", 1.0), tune("QUESTION", 1.5));
         let n = content.passages.len();
         let mut terms: HashMap<String, TermId> = HashMap::new();
         let mut per_passage: Vec<(HashMap<TermId, f32>, f32)> = Vec::with_capacity(n);
-        for p in &content.passages {
+        // Per example question: its passage and, per word, the word's terms.
+        let mut questions: Vec<(u32, Vec<Vec<TermId>>)> = Vec::new();
+        for (pi, p) in content.passages.iter().enumerate() {
             let mut tf: HashMap<TermId, f32> = HashMap::new();
             let mut len = 0f32;
             for lang in Lang::ALL {
@@ -79,16 +81,24 @@ impl Index {
                 let fields = std::iter::once((t.title.as_str(), TITLE))
                     .chain(std::iter::once((t.body.as_str(), BODY)))
                     .chain(t.questions.iter().map(|q| (q.as_str(), QUESTION)));
-                for (text, weight) in fields {
+                for (i, (text, weight)) in fields.enumerate() {
                     let mut ws = words::of_text(text, lang);
                     add_concepts(&mut ws, phrases);
+                    let mut question_words = Vec::new();
                     for w in ws.iter().filter(|w| w.role != Some(Role::Stop)) {
                         len += weight;
+                        let mut ids = Vec::with_capacity(w.terms.len());
                         for term in &w.terms {
                             let next = terms.len() as TermId;
                             let id = *terms.entry(term.clone()).or_insert(next);
                             *tf.entry(id).or_default() += weight;
+                            ids.push(id);
                         }
+                        question_words.push(ids);
+                    }
+                    // Fields after the title and the body are example questions.
+                    if i >= 2 && !question_words.is_empty() {
+                        questions.push((pi as u32, question_words));
                     }
                 }
             }
@@ -110,13 +120,33 @@ impl Index {
             names[id as usize] = t.clone();
         }
         let idf_of = |df: usize| (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-        let idf = postings.iter().map(|l| idf_of(l.len())).collect();
+        let idf: Vec<f32> = postings.iter().map(|l| idf_of(l.len())).collect();
+        let mut question_postings: Vec<Vec<u32>> = vec![Vec::new(); terms.len()];
+        let questions = questions
+            .into_iter()
+            .enumerate()
+            .map(|(qi, (pi, qwords))| {
+                let mut weight = 0.0;
+                for ids in &qwords {
+                    weight += ids.iter().map(|&t| idf[t as usize]).fold(0f32, f32::max);
+                    for &t in ids {
+                        let list = &mut question_postings[t as usize];
+                        if list.last() != Some(&(qi as u32)) {
+                            list.push(qi as u32);
+                        }
+                    }
+                }
+                (pi, weight)
+            })
+            .collect();
         Index {
             terms,
             names,
             idf,
             postings,
             max_idf: idf_of(1),
+            questions,
+            question_postings,
         }
     }
 }

@@ -15,10 +15,10 @@ use std::collections::HashMap;
 /// The trained model.
 #[derive(Debug)]
 pub struct LangId {
-    /// Gram hash → log probability per language.
-    grams: HashMap<u64, [f32; 3]>,
-    /// Log probability of a gram a language never showed.
-    unseen: [f32; 3],
+    /// Gram hash → log probability per class.
+    grams: HashMap<u64, [f32; 4]>,
+    /// Log probability of a gram a class never showed.
+    unseen: [f32; 4],
 }
 
 /// Russian look-alikes for the Kazakh letters, as people type without a
@@ -46,9 +46,9 @@ fn form(word: &str) -> String {
     }
 }
 
-fn grams(word: &str, mut f: impl FnMut(u64)) {
+fn grams(form: &str, mut f: impl FnMut(u64)) {
     let chars: Vec<char> = std::iter::once('^')
-        .chain(form(word).chars())
+        .chain(form.chars())
         .chain(std::iter::once('$'))
         .collect();
     for n in 1..=3 {
@@ -64,17 +64,53 @@ fn grams(word: &str, mut f: impl FnMut(u64)) {
     }
 }
 
+/// The model's classes: Kazakh is learnt twice, once per script, so the
+/// Latin forms of Kazakh words do not dilute the Cyrillic ones.
+#[derive(Clone, Copy)]
+enum Class {
+    KkCyrillic = 0,
+    Ru = 1,
+    KkLatin = 2,
+    En = 3,
+}
+
+impl Class {
+    fn lang(self) -> Lang {
+        match self {
+            Class::KkCyrillic | Class::KkLatin => Lang::Kk,
+            Class::Ru => Lang::Ru,
+            Class::En => Lang::En,
+        }
+    }
+}
+
 impl LangId {
     /// Trains on every text of the content, plus the function-word lists.
     pub fn train(content: &Content) -> LangId {
-        let mut counts: HashMap<u64, [f32; 3]> = HashMap::new();
-        let mut totals = [0f32; 3];
+        let mut counts: HashMap<u64, [f32; 4]> = HashMap::new();
+        let mut totals = [0f32; 4];
         let mut add = |lang: Lang, text: &str, weight: f32| {
             for word in text::tokenize(text) {
-                grams(&word, |g| {
-                    counts.entry(g).or_default()[lang.index()] += weight;
-                    totals[lang.index()] += weight;
-                });
+                let mut count = |class: Class, form: &str| {
+                    grams(form, |g| {
+                        counts.entry(g).or_default()[class as usize] += weight;
+                        totals[class as usize] += weight;
+                    })
+                };
+                let cyrillic = word.chars().any(is_cyrillic);
+                match (lang, cyrillic) {
+                    // Kazakh is also typed in Latin letters: the Latin class
+                    // learns the Latin form of every Kazakh word too.
+                    (Lang::Kk, true) => {
+                        count(Class::KkCyrillic, &form(&word));
+                        count(Class::KkLatin, &fold::key(&word));
+                    }
+                    (Lang::Kk, false) => count(Class::KkLatin, &form(&word)),
+                    (Lang::Ru, true) => count(Class::Ru, &form(&word)),
+                    (Lang::En, false) => count(Class::En, &form(&word)),
+                    // A Latin word in a Russian text, or the reverse, teaches nothing.
+                    _ => {}
+                }
             }
         };
         for p in &content.passages {
@@ -101,13 +137,7 @@ impl LangId {
         let unseen = totals.map(|t| (alpha / (t + alpha * vocab)).ln());
         let grams = counts
             .into_iter()
-            .map(|(g, c)| {
-                let mut lp = [0f32; 3];
-                for i in 0..3 {
-                    lp[i] = ((c[i] + alpha) / (totals[i] + alpha * vocab)).ln();
-                }
-                (g, lp)
-            })
+            .map(|(g, c)| (g, std::array::from_fn(|i| ((c[i] + alpha) / (totals[i] + alpha * vocab)).ln())))
             .collect();
         LangId { grams, unseen }
     }
@@ -131,28 +161,26 @@ impl LangId {
         if cyr + lat == 0 {
             return None;
         }
-        let candidates: [Lang; 2] = if cyr >= lat {
-            [Lang::Kk, Lang::Ru]
+        let cyrillic = cyr >= lat;
+        let classes = if cyrillic {
+            [Class::KkCyrillic, Class::Ru]
         } else {
-            [Lang::En, Lang::Kk]
+            [Class::KkLatin, Class::En]
         };
-        let mut score = [0f32; 3];
+        let mut score = [0f32; 2];
         for w in &words {
             // Only words of the majority script vote: a Latin "VP" in a Russian
             // sentence says nothing about Russian versus Kazakh.
-            let cyrillic = w.chars().any(is_cyrillic);
-            if cyrillic != (cyr >= lat) {
+            if w.chars().any(is_cyrillic) != cyrillic {
                 continue;
             }
-            grams(w, |g| {
+            grams(&form(w), |g| {
                 let lp = self.grams.get(&g).unwrap_or(&self.unseen);
-                for l in candidates {
-                    score[l.index()] += lp[l.index()];
+                for (i, class) in classes.iter().enumerate() {
+                    score[i] += lp[*class as usize];
                 }
             });
         }
-        candidates
-            .into_iter()
-            .max_by(|a, b| score[a.index()].total_cmp(&score[b.index()]))
+        Some(if score[0] >= score[1] { classes[0].lang() } else { classes[1].lang() })
     }
 }

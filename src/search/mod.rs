@@ -11,7 +11,9 @@
 //!    questions in all languages ([`index`]); a word scores by its best term.
 //! 5. The confidence is the share of the question's weight the best passage
 //!    covers: a word unknown to the whole content counts against it. Below
-//!    [`MIN_CONFIDENCE`] the bot says it does not know.
+//!    [`MIN_CONFIDENCE`] the bot says it does not know; a question that uses
+//!    the domain's vocabulary (a synonym group) needs only
+//!    [`MIN_CONFIDENCE_ANCHORED`].
 
 pub mod index;
 pub mod langid;
@@ -29,7 +31,16 @@ use std::collections::HashMap;
 use typo::TypoIndex;
 
 /// Below this confidence the bot says it does not know.
-pub const MIN_CONFIDENCE: f32 = 0.5;
+pub const MIN_CONFIDENCE: f32 = 0.55;
+/// The confidence needed when the question uses the domain's core vocabulary
+/// (a synonym group with a word in a topic title: constitution, reform,
+/// Kurultai, referendum…): such a question is about the reform even when much
+/// of it is unknown.
+pub const MIN_CONFIDENCE_ANCHORED: f32 = 0.15;
+/// How much the closest example question adds to a passage's score.
+const QUESTION_MATCH_WEIGHT: f32 = 2.0;
+/// Unknown words counted against the confidence, at most.
+const MAX_UNKNOWN_COUNTED: usize = 3;
 /// A question word ("how many") weighs this much of a content word.
 const QUESTION_WORD_WEIGHT: f32 = 0.3;
 /// A word nobody wrote in the content weighs this much of the rarest known word.
@@ -88,6 +99,9 @@ pub struct Matcher {
     typos: TypoIndex,
     langid: LangId,
     neutrality: Option<usize>,
+    /// Concept terms of the synonym groups found in topic titles: the domain's
+    /// core vocabulary (see [`MIN_CONFIDENCE_ANCHORED`]).
+    anchors: Vec<String>,
     passages: usize,
 }
 
@@ -119,12 +133,25 @@ impl Matcher {
             .neutrality_passage
             .as_deref()
             .and_then(|id| content.passages.iter().position(|p| p.id == id));
+        let mut anchors = Vec::new();
+        for topic in &content.topics {
+            for (lang, title) in topic.title.iter() {
+                let mut ws = words::of_text(title, lang);
+                index::add_concepts(&mut ws, &phrases);
+                for t in ws.iter().flat_map(|w| &w.terms) {
+                    if t.starts_with('#') && !anchors.contains(t) {
+                        anchors.push(t.clone());
+                    }
+                }
+            }
+        }
         Matcher {
             index,
             phrases,
             typos,
             langid: LangId::train(content),
             neutrality,
+            anchors,
             passages: content.passages.len(),
         }
     }
@@ -172,6 +199,7 @@ impl Matcher {
         }
         let concepts = index::add_concepts(&mut ws, &self.phrases);
         if concepts.contains(&Concept::OutOfScope) {
+            tracing::debug!(words = ?ws.iter().map(|w| &w.terms).collect::<Vec<_>>(), "out of scope");
             return empty(Outcome::OutOfScope);
         }
         if let (true, Some(p)) = (concepts.contains(&Concept::Neutrality), self.neutrality) {
@@ -183,15 +211,68 @@ impl Matcher {
             };
         }
 
-        let mut score = vec![0f32; self.passages];
-        let mut covered = vec![0f32; self.passages];
-        let mut best = vec![(0f32, 0f32); self.passages];
+        let scores = self.score(&ws, &penalty);
+        if scores.words == 0 {
+            return empty(Outcome::Empty);
+        }
+        let mut ranked: Vec<(usize, f32)> = scores
+            .score
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(_, s)| s > 0.0)
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(RANKED);
+        let Some(&(top, _)) = ranked.first() else {
+            return empty(Outcome::Unknown);
+        };
+        let confidence = (scores.covered[top] / scores.total).min(1.0);
+        let needed = if scores.anchored[top] {
+            index::tune("MCA", MIN_CONFIDENCE_ANCHORED)
+        } else {
+            index::tune("MC", MIN_CONFIDENCE)
+        };
+        tracing::debug!(
+            terms = ?ws.iter().filter(|w| w.role != Some(Role::Stop)).map(|w| &w.terms).collect::<Vec<_>>(),
+            ?ranked, confidence, needed, "scored"
+        );
+        let outcome = if confidence >= needed {
+            Outcome::Answer(top)
+        } else {
+            Outcome::Unknown
+        };
+        Match {
+            lang,
+            outcome,
+            confidence,
+            ranked,
+        }
+    }
+
+    /// Scores every passage against the words of a question.
+    fn score(&self, ws: &[words::Word], penalty: &HashMap<String, f32>) -> Scores {
+        let n = self.passages;
+        let mut s = Scores {
+            score: vec![0.0; n],
+            covered: vec![0.0; n],
+            anchored: vec![false; n],
+            total: 0.0,
+            words: 0,
+        };
+        // Per passage, the best this word scores there: (score, idf covered).
+        let mut best = vec![(0f32, 0f32); n];
+        // Per example question, the IDF of the question's words it shares.
+        let nq = self.index.questions.len();
+        let mut q_matched = vec![0f32; nq];
+        let mut q_best = vec![0f32; nq];
+        let mut q_touched: Vec<u32> = Vec::new();
         let mut touched: Vec<u32> = Vec::new();
-        let mut total = 0f32;
-        let mut content_words = 0;
+        let mut unknown = 0;
         for w in ws.iter().filter(|w| w.role != Some(Role::Stop)) {
+            s.words += 1;
             let weight = if w.role == Some(Role::Question) {
-                QUESTION_WORD_WEIGHT
+                index::tune("QWW", QUESTION_WORD_WEIGHT)
             } else {
                 1.0
             };
@@ -199,24 +280,25 @@ impl Matcher {
                 .terms
                 .iter()
                 .filter_map(|t| {
-                    self.index
-                        .terms
-                        .get(t)
-                        .map(|&id| (id, penalty.get(t).copied().unwrap_or(1.0)))
+                    let id = *self.index.terms.get(t)?;
+                    Some((id, penalty.get(t).copied().unwrap_or(1.0)))
                 })
                 .collect();
-            if w.role.is_none() {
-                content_words += 1;
-            }
             if alts.is_empty() {
-                total += weight * self.index.max_idf * UNKNOWN_WORD_WEIGHT;
+                // Past a few, unknown words say little more: a long story
+                // around a real question should not drown it.
+                unknown += 1;
+                if unknown <= MAX_UNKNOWN_COUNTED {
+                    s.total += weight * self.index.max_idf * index::tune("UWW", UNKNOWN_WORD_WEIGHT);
+                }
                 continue;
             }
-            let word_idf = alts
-                .iter()
-                .map(|&(t, f)| f * self.index.idf[t as usize])
-                .fold(0f32, f32::max);
-            total += weight * word_idf;
+            let anchor = w.terms.iter().any(|t| self.anchors.contains(t));
+            s.total += weight
+                * alts
+                    .iter()
+                    .map(|&(t, f)| f * self.index.idf[t as usize])
+                    .fold(0f32, f32::max);
             for &(t, f) in &alts {
                 let idf = f * self.index.idf[t as usize];
                 for &(p, tf) in &self.index.postings[t as usize] {
@@ -229,42 +311,55 @@ impl Matcher {
                 }
             }
             for p in touched.drain(..) {
-                let (s, c) = std::mem::take(&mut best[p as usize]);
-                score[p as usize] += weight * s;
-                covered[p as usize] += weight * c;
+                let (sc, c) = std::mem::take(&mut best[p as usize]);
+                s.score[p as usize] += weight * sc;
+                s.covered[p as usize] += weight * c;
+                s.anchored[p as usize] |= anchor;
+            }
+            for &(t, f) in &alts {
+                let idf = f * self.index.idf[t as usize];
+                for &q in &self.index.question_postings[t as usize] {
+                    if q_best[q as usize] == 0.0 {
+                        q_touched.push(q);
+                    }
+                    q_best[q as usize] = q_best[q as usize].max(idf);
+                }
+            }
+            for q in q_touched.drain(..) {
+                q_matched[q as usize] += weight * std::mem::take(&mut q_best[q as usize]);
             }
         }
-        if content_words == 0 && total == 0.0 {
-            return empty(Outcome::Empty);
+        // The closest example question lifts its passage: words that occur
+        // together in one way of asking say more than the same words spread
+        // over a passage (Dice overlap, in IDF weight).
+        let qq = index::tune("QQ", QUESTION_MATCH_WEIGHT);
+        let mut best_q = vec![0f32; n];
+        for (qi, &m) in q_matched.iter().enumerate() {
+            if m > 0.0 {
+                let (p, qw) = self.index.questions[qi];
+                let dice = 2.0 * m / (s.total + qw);
+                best_q[p as usize] = best_q[p as usize].max(dice);
+            }
         }
-        let mut ranked: Vec<(usize, f32)> = score
-            .iter()
-            .copied()
-            .enumerate()
-            .filter(|&(_, s)| s > 0.0)
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(RANKED);
-        let Some(&(top, _)) = ranked.first() else {
-            return empty(Outcome::Unknown);
-        };
-        let confidence = if total > 0.0 {
-            (covered[top] / total).min(1.0)
-        } else {
-            0.0
-        };
-        let outcome = if confidence >= MIN_CONFIDENCE {
-            Outcome::Answer(top)
-        } else {
-            Outcome::Unknown
-        };
-        Match {
-            lang,
-            outcome,
-            confidence,
-            ranked,
+        for p in 0..n {
+            s.score[p] += qq * best_q[p] * s.total;
         }
+        s
     }
+}
+
+/// Per-passage sums over the words of one question.
+struct Scores {
+    /// BM25F score: ranks passages.
+    score: Vec<f32>,
+    /// IDF weight of the question's words the passage has: the confidence's numerator.
+    covered: Vec<f32>,
+    /// Whether the passage matched a word of the domain vocabulary (a synonym group).
+    anchored: Vec<bool>,
+    /// IDF weight of all the question's words: the confidence's denominator.
+    total: f32,
+    /// Words that are not stop words.
+    words: usize,
 }
 
 /// The first `max` characters of `s`.

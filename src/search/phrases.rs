@@ -18,7 +18,7 @@ pub enum Concept {
 #[derive(Debug)]
 struct Phrase {
     /// Per word of the phrase, the terms a text word must share with it.
-    words: Vec<Vec<String>>,
+    words: Vec<Word>,
     concept: Concept,
 }
 
@@ -33,12 +33,12 @@ pub struct Phrases {
 impl Phrases {
     /// Adds a phrase written in any language.
     pub fn add(&mut self, phrase: &str, concept: Concept) {
-        let words: Vec<Vec<String>> = words::of_any(phrase).into_iter().map(|w| w.terms).collect();
-        if words.is_empty() || words.iter().any(Vec::is_empty) {
+        let words = words::of_any(phrase);
+        if words.is_empty() || words.iter().any(|w| w.terms.is_empty()) {
             return;
         }
         let idx = self.phrases.len();
-        for t in &words[0] {
+        for t in &words[0].terms {
             let list = self.by_first.entry(t.clone()).or_default();
             if !list.contains(&idx) {
                 list.push(idx);
@@ -67,7 +67,7 @@ impl Phrases {
                         && p.words
                             .iter()
                             .zip(&text[start..end])
-                            .all(|(pw, tw)| shares(pw, &tw.terms))
+                            .all(|(pw, tw)| same_word(pw, tw))
                     {
                         found.push((start, end, p.concept));
                     }
@@ -78,8 +78,15 @@ impl Phrases {
     }
 }
 
-fn shares(a: &[String], b: &[String]) -> bool {
-    a.iter().any(|x| b.contains(x))
+/// Whether a text word is the phrase's word: they share a term that is long
+/// enough to mean something, or that is the phrase word itself, unstemmed.
+/// Short stems alone are too weak: Snowball reads "ресей" as "рес", and a veto
+/// on "Russia" must not fire on "решили"; "как" must not meet "қағида".
+fn same_word(phrase_word: &Word, text_word: &Word) -> bool {
+    phrase_word
+        .terms
+        .iter()
+        .any(|t| text_word.terms.contains(t) && (t.len() >= 4 || *t == phrase_word.key))
 }
 
 #[cfg(test)]

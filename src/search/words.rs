@@ -7,6 +7,8 @@ use crate::text::{self, stem, Script};
 /// One word of a text, with every term it may stand for.
 #[derive(Debug, Clone)]
 pub struct Word {
+    /// The folded key of the whole word, before stemming.
+    pub key: String,
     /// Stop word or question word, if it is one.
     pub role: Option<Role>,
     /// Its terms: for a known language, that language's stems; for a question,
@@ -19,6 +21,7 @@ pub fn of_text(text: &str, lang: Lang) -> Vec<Word> {
     text::tokenize(text)
         .into_iter()
         .map(|w| Word {
+            key: text::fold::key(&w),
             role: stopwords::role(&w),
             terms: stem::terms(&w, lang),
         })
@@ -37,9 +40,10 @@ pub fn of_any(text: &str) -> Vec<Word> {
 /// One lowercase word in an unknown language.
 pub fn any_word(word: &str) -> Word {
     let langs = Script::of(word).langs();
+    let key = text::fold::key(word);
     let mut terms: Vec<String> = Vec::with_capacity(6);
     if langs.is_empty() {
-        terms.push(text::fold::key(word));
+        terms.push(key.clone());
     }
     for &lang in langs {
         for t in stem::terms(word, lang) {
@@ -49,6 +53,7 @@ pub fn any_word(word: &str) -> Word {
         }
     }
     Word {
+        key,
         role: stopwords::role(word),
         terms,
     }

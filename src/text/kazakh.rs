@@ -42,7 +42,7 @@ const CLASSES: &[&[&str]] = &[
 pub fn stems(key: &str) -> Vec<String> {
     let mut out = vec![key.to_string()];
     if key.is_ascii() {
-        strip_from(key, 0, &mut out);
+        strip_from(key, 0, 0, &mut out);
     }
     out
 }
@@ -57,13 +57,16 @@ pub fn stem(key: &str) -> String {
 
 const MAX_STEMS: usize = 8;
 
-fn strip_from(s: &str, first_class: usize, out: &mut Vec<String>) {
+fn strip_from(s: &str, first_class: usize, depth: usize, out: &mut Vec<String>) {
     for (class_idx, class) in CLASSES.iter().enumerate().skip(first_class) {
         for suffix in class.iter() {
             if out.len() >= MAX_STEMS {
                 return;
             }
-            if s.len() < suffix.len() + MIN_STEM || !s.ends_with(suffix) {
+            // Stacked endings must leave a longer stem than a single one:
+            // қағида → қағи → қағ is no longer a word, just letters.
+            let min = if depth == 0 { MIN_STEM } else { MIN_STEM + 1 };
+            if s.len() < suffix.len() + min || !s.ends_with(suffix) {
                 continue;
             }
             let mut rest = s[..s.len() - suffix.len()].to_string();
@@ -77,7 +80,7 @@ fn strip_from(s: &str, first_class: usize, out: &mut Vec<String>) {
             }
             if !out.contains(&rest) {
                 out.push(rest.clone());
-                strip_from(&rest, class_idx + 1, out);
+                strip_from(&rest, class_idx + 1, depth + 1, out);
             }
         }
     }

@@ -18,25 +18,31 @@ pub enum Role {
     Question,
 }
 
-const KK_STOP: &str = "және мен пен бен да де та те ма ме ба бе па пе бұл сол осы ол сен сіз біз олар
-    сендер сіздер үшін туралы деген дегеніміз дейді ғой ғана еді екен емес әлде немесе бірақ енді тағы
-    өте әр ал иә ия жоқ ше шы ші ау сондай ақ қой маған саған сізге бізге оның менің сенің сіздің біздің
-    осында мұнда болып бола болса айтып айтшы айтыңызшы білгім білейін келеді шын шынымен рас";
-const KK_QUESTION: &str =
-    "қанша неше қашан қайда қалай не неге неліктен кім кімге кімнің қандай қай қайсы";
-const RU_STOP: &str = "и в во на не что это как а но или по с со к ко у о об от до за из для же ли бы то ну
-    вот там тут так уже еще мне меня мы вы ты я он она они оно его ее их нас вас нам вам им ему ей себя
-    свой будет будут быть есть был была было были этот эта эти этого этом тот та те такой который
-    которая которые при про через если чтобы да нет все весь вообще просто очень можно нужно надо
-    типа короче слушай скажи скажите пожалуйста подскажите расскажи расскажите объясни хочу знать
-    интересно конечно вообще ваще че чё";
-const RU_QUESTION: &str =
-    "сколько когда где почему зачем кто кого кому какой какая какие каким какое как чем";
-const EN_STOP: &str =
-    "a an the is are was were be been being do does did of in on at to for from by with
-    and or but not no it its this that these those i me my you your we our they their he she his her
-    them there here so if then than as about can could will would shall may might must have has had
-    just also please tell explain know get got any some all really actually like s t whats im";
+const KK_STOP: &str = "мен сен ол біз сіз олар менің сенің оның біздің сіздің олардың маған саған оған бізге
+    сізге оларға мені сені оны бізді сізді оларды менде сенде бізде сізде оларда бұл мына сол осы анау мынау
+    әлгі осындай сондай мұндай қазір енді кейін бұрын әлі тағы да де та те ғой ғана қана әрі және пен бен
+    немесе бірақ алайда себебі өйткені сондықтан егер онда үшін туралы жөнінде арқылы дейін шейін соң бері
+    қарай сияқты секілді ретінде бойынша жоқ бар иә ия емес ма ме ба бе па пе ше шы ші ау ай еді екен болып
+    болса бола болады болатын деп деген дегеніміз дейді айтты айтып айтшы айтыңызшы өте тым әр барлық бәрі
+    бүкіл кейбір біраз ал сонда мұнда осында сонымен яғни мысалы шынымен рас білгім білейін келеді өзі";
+const KK_QUESTION: &str = "қанша неше нешеу қашан қайда қалай не неге неліктен кім кімге кімнің кімді қандай қай қайсы несі нені";
+const RU_STOP: &str = "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее
+    мне было вот от меня еще нет о об из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас
+    нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была
+    сам чтоб без будто чего раз тоже себе под будет будут ж тогда кто этот того потому этого какой совсем ним
+    здесь этом почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец хоть после над
+    больше меньше тот через эти нас про всего них какая много разве эту моя впрочем свою этой перед иногда
+    чуть том нельзя такой им более всегда конечно всю между это эта те который которая которые весь вообще
+    просто очень нужно типа короче слушай скажи скажите пожалуйста подскажите расскажи расскажите объясни
+    хочу знать интересно ваще че чё станет стало";
+const RU_QUESTION: &str = "сколько когда где почему зачем кто кого кому какой какая какие каким какое как чем";
+const EN_STOP: &str = "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves this that these those am is are was
+    were be been being have has had having do does did doing a an the and but if or because as until while of
+    at by for with about between into through during before after above below to from up down in out on off
+    over under again further then once here there all any both each few more most other some such no nor not
+    only own same so than too very s t can will just don should now could would shall may might must also
+    please tell explain know get got really actually like whats im going gonna";
 const EN_QUESTION: &str = "what how when where why who whom which many much";
 
 fn table() -> &'static HashMap<String, Role> {
