@@ -56,13 +56,28 @@ impl Reply {
                 suggestions: Vec::new(),
             };
         };
+        // Passages scoring close to the best are worth suggesting; after a
+        // neutral answer, the best factual passages are.
+        let top = m.ranked.first().map_or(0.0, |r| r.1);
         let close: Vec<usize> = m
             .ranked
             .iter()
-            .filter(|&&(_, s)| s >= m.ranked[0].1 * 0.5)
+            .filter(|&&(_, s)| s >= top * 0.5)
             .map(|&(i, _)| i)
             .collect();
-        Reply::passage(content, pi, lang, score, &close)
+        let mut reply = Reply::passage(content, pi, lang, score, &close);
+        if matches!(m.outcome, Outcome::Neutral(_)) {
+            // What the question asked about, besides taking a side, comes first.
+            let factual = close
+                .iter()
+                .map(|&i| content.passages[i].id.clone())
+                .filter(|id| *id != content.passages[pi].id);
+            let mut suggestions: Vec<String> = factual.chain(reply.suggestions).collect();
+            suggestions.dedup();
+            suggestions.truncate(MAX_SUGGESTIONS);
+            reply.suggestions = suggestions;
+        }
+        reply
     }
 
     /// The reply showing passage `pi` (an answer, or a pick from the menu);

@@ -48,7 +48,7 @@ pub struct Content {
     /// Passages, grouped by topic in menu order, then by their `order`.
     pub passages: Vec<Passage>,
     /// Groups of words and phrases that mean the same thing to the search.
-    pub synonyms: Vec<Vec<String>>,
+    pub synonyms: Vec<SynonymGroup>,
     /// Advice requests and out-of-scope words.
     pub routing: Routing,
 }
@@ -99,6 +99,15 @@ pub struct Translation {
     pub body: String,
     /// How people ask for it: never shown, only searched.
     pub questions: Vec<String>,
+}
+
+/// Words and phrases that mean the same thing to the search.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SynonymGroup {
+    /// The words and phrases, in any language.
+    pub terms: Vec<String>,
+    /// Whether they are the reform's own vocabulary (constitution, Kurultai…).
+    pub core: bool,
 }
 
 /// Where questions go regardless of their words.

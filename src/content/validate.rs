@@ -1,7 +1,9 @@
 //! The TOML files and the cross-file checks: unknown ids, duplicates, limits.
 
 use super::passage::{self, lang_name, Parsed};
-use super::{diagnostic::line_of, Content, Diagnostics, Passage, Routing, Source, Topic};
+use super::{
+    diagnostic::line_of, Content, Diagnostics, Passage, Routing, Source, SynonymGroup, Topic,
+};
 use super::{REQUIRED_TOPICS, TELEGRAM_MESSAGE_LIMIT};
 use crate::lang::{Lang, PerLang};
 use serde::de::DeserializeOwned;
@@ -40,13 +42,15 @@ struct TitledRow {
 #[serde(deny_unknown_fields)]
 struct SynonymsFile {
     #[serde(default)]
-    group: Vec<SynonymGroup>,
+    group: Vec<SynonymRow>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SynonymGroup {
+struct SynonymRow {
     terms: Spanned<Vec<String>>,
+    #[serde(default)]
+    core: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -220,7 +224,10 @@ pub fn build(
                 "a synonym group needs at least two terms",
             );
         }
-        synonyms.push(terms);
+        synonyms.push(SynonymGroup {
+            terms,
+            core: group.core,
+        });
     }
 
     let passages = passages(dir, &topics, &sources, parsed, diags);

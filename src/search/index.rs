@@ -13,9 +13,15 @@ use crate::lang::Lang;
 use crate::text::stopwords::Role;
 use std::collections::HashMap;
 
-pub fn tune(name: &str, default: f32) -> f32 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
+/// BM25 term-frequency saturation.
+pub const K1: f32 = 1.2;
+/// BM25 length normalisation (mild: example questions make passages long on purpose).
+const B: f32 = 0.3;
+/// Field weights: a word in a title or an example question says more about
+/// what a passage answers than a word in passing.
+const TITLE: f32 = 2.0;
+const BODY: f32 = 1.0;
+const QUESTION: f32 = 1.5;
 
 /// A term id.
 pub type TermId = u32;
@@ -46,7 +52,8 @@ pub struct Index {
 
 /// Expands a word sequence with the synonym concepts found in it: every word of
 /// a phrase also stands for the phrase's concept.
-pub fn add_concepts(words: &mut [Word], phrases: &Phrases) -> Vec<Concept> {
+/// Returns the other phrases found (routing), with their spans.
+pub fn add_concepts(words: &mut [Word], phrases: &Phrases) -> Vec<(usize, usize, Concept)> {
     let mut others = Vec::new();
     for (start, end, concept) in phrases.find(words) {
         match concept {
@@ -58,7 +65,7 @@ pub fn add_concepts(words: &mut [Word], phrases: &Phrases) -> Vec<Concept> {
                     }
                 }
             }
-            c => others.push(c),
+            c => others.push((start, end, c)),
         }
     }
     others
@@ -67,7 +74,6 @@ pub fn add_concepts(words: &mut [Word], phrases: &Phrases) -> Vec<Concept> {
 impl Index {
     /// Indexes every passage of the content.
     pub fn build(content: &Content, phrases: &Phrases) -> Index {
-        let (K1, B, TITLE, BODY, QUESTION) = (tune("K1", 1.2), tune("B", 0.3), tune("TITLE", 2.0), tune("BODY", 1.0), tune("QUESTION", 1.5));
         let n = content.passages.len();
         let mut terms: HashMap<String, TermId> = HashMap::new();
         let mut per_passage: Vec<(HashMap<TermId, f32>, f32)> = Vec::with_capacity(n);

@@ -137,7 +137,12 @@ impl LangId {
         let unseen = totals.map(|t| (alpha / (t + alpha * vocab)).ln());
         let grams = counts
             .into_iter()
-            .map(|(g, c)| (g, std::array::from_fn(|i| ((c[i] + alpha) / (totals[i] + alpha * vocab)).ln())))
+            .map(|(g, c)| {
+                (
+                    g,
+                    std::array::from_fn(|i| ((c[i] + alpha) / (totals[i] + alpha * vocab)).ln()),
+                )
+            })
             .collect();
         LangId { grams, unseen }
     }
@@ -181,6 +186,10 @@ impl LangId {
                 }
             });
         }
-        Some(if score[0] >= score[1] { classes[0].lang() } else { classes[1].lang() })
+        Some(if score[0] >= score[1] {
+            classes[0].lang()
+        } else {
+            classes[1].lang()
+        })
     }
 }

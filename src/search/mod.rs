@@ -12,7 +12,7 @@
 //! 5. The confidence is the share of the question's weight the best passage
 //!    covers: a word unknown to the whole content counts against it. Below
 //!    [`MIN_CONFIDENCE`] the bot says it does not know; a question that uses
-//!    the domain's vocabulary (a synonym group) needs only
+//!    the reform's own vocabulary (a `core` synonym group) needs only
 //!    [`MIN_CONFIDENCE_ANCHORED`].
 
 pub mod index;
@@ -32,11 +32,12 @@ use typo::TypoIndex;
 
 /// Below this confidence the bot says it does not know.
 pub const MIN_CONFIDENCE: f32 = 0.55;
-/// The confidence needed when the question uses the domain's core vocabulary
-/// (a synonym group with a word in a topic title: constitution, reform,
-/// Kurultai, referendum…): such a question is about the reform even when much
-/// of it is unknown.
-pub const MIN_CONFIDENCE_ANCHORED: f32 = 0.15;
+/// The confidence needed when the question uses the reform's own vocabulary
+/// (a word of a `core` synonym group: constitution, Kurultai, referendum…):
+/// such a question is about the reform even when much of it is unknown.
+pub const MIN_CONFIDENCE_ANCHORED: f32 = 0.12;
+/// How much more a word of a `core` synonym group weighs in ranking.
+const CORE_WORD_WEIGHT: f32 = 1.5;
 /// How much the closest example question adds to a passage's score.
 const QUESTION_MATCH_WEIGHT: f32 = 2.0;
 /// Unknown words counted against the confidence, at most.
@@ -99,8 +100,8 @@ pub struct Matcher {
     typos: TypoIndex,
     langid: LangId,
     neutrality: Option<usize>,
-    /// Concept terms of the synonym groups found in topic titles: the domain's
-    /// core vocabulary (see [`MIN_CONFIDENCE_ANCHORED`]).
+    /// Concept terms of the core synonym groups: the reform's own vocabulary
+    /// (see [`MIN_CONFIDENCE_ANCHORED`]).
     anchors: Vec<String>,
     passages: usize,
 }
@@ -110,7 +111,7 @@ impl Matcher {
     pub fn new(content: &Content) -> Matcher {
         let mut phrases = Phrases::default();
         for (g, group) in content.synonyms.iter().enumerate() {
-            for term in group {
+            for term in &group.terms {
                 phrases.add(term, Concept::Synonym(g as u32));
             }
         }
@@ -133,18 +134,13 @@ impl Matcher {
             .neutrality_passage
             .as_deref()
             .and_then(|id| content.passages.iter().position(|p| p.id == id));
-        let mut anchors = Vec::new();
-        for topic in &content.topics {
-            for (lang, title) in topic.title.iter() {
-                let mut ws = words::of_text(title, lang);
-                index::add_concepts(&mut ws, &phrases);
-                for t in ws.iter().flat_map(|w| &w.terms) {
-                    if t.starts_with('#') && !anchors.contains(t) {
-                        anchors.push(t.clone());
-                    }
-                }
-            }
-        }
+        let anchors = content
+            .synonyms
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.core)
+            .map(|(g, _)| index::concept_term(g as u32))
+            .collect();
         Matcher {
             index,
             phrases,
@@ -197,22 +193,26 @@ impl Matcher {
                 }
             }
         }
-        let concepts = index::add_concepts(&mut ws, &self.phrases);
-        if concepts.contains(&Concept::OutOfScope) {
-            tracing::debug!(words = ?ws.iter().map(|w| &w.terms).collect::<Vec<_>>(), "out of scope");
+        let routes = index::add_concepts(&mut ws, &self.phrases);
+        if routes.iter().any(|r| r.2 == Concept::OutOfScope) {
             return empty(Outcome::OutOfScope);
         }
-        if let (true, Some(p)) = (concepts.contains(&Concept::Neutrality), self.neutrality) {
-            return Match {
-                lang,
-                outcome: Outcome::Neutral(p),
-                confidence: 1.0,
-                ranked: vec![(p, 1.0)],
-            };
+        // A request to take a side is always answered neutrally. The rest of
+        // the question is still scored: what it asks about comes as suggestions
+        // ("we argue whether unity or sovereignty matters most: who is right?"
+        // gets neutrality, then the principles).
+        let neutral = self
+            .neutrality
+            .filter(|_| routes.iter().any(|r| r.2 == Concept::Neutrality));
+        if neutral.is_some() {
+            for &(start, end, _) in routes.iter().filter(|r| r.2 == Concept::Neutrality) {
+                for w in &mut ws[start..end] {
+                    w.role = Some(Role::Stop);
+                }
+            }
         }
-
         let scores = self.score(&ws, &penalty);
-        if scores.words == 0 {
+        if scores.words == 0 && neutral.is_none() {
             return empty(Outcome::Empty);
         }
         let mut ranked: Vec<(usize, f32)> = scores
@@ -224,14 +224,22 @@ impl Matcher {
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(RANKED);
+        if let Some(p) = neutral {
+            return Match {
+                lang,
+                outcome: Outcome::Neutral(p),
+                confidence: 1.0,
+                ranked,
+            };
+        }
         let Some(&(top, _)) = ranked.first() else {
             return empty(Outcome::Unknown);
         };
         let confidence = (scores.covered[top] / scores.total).min(1.0);
         let needed = if scores.anchored[top] {
-            index::tune("MCA", MIN_CONFIDENCE_ANCHORED)
+            MIN_CONFIDENCE_ANCHORED
         } else {
-            index::tune("MC", MIN_CONFIDENCE)
+            MIN_CONFIDENCE
         };
         tracing::debug!(
             terms = ?ws.iter().filter(|w| w.role != Some(Role::Stop)).map(|w| &w.terms).collect::<Vec<_>>(),
@@ -272,7 +280,7 @@ impl Matcher {
         for w in ws.iter().filter(|w| w.role != Some(Role::Stop)) {
             s.words += 1;
             let weight = if w.role == Some(Role::Question) {
-                index::tune("QWW", QUESTION_WORD_WEIGHT)
+                QUESTION_WORD_WEIGHT
             } else {
                 1.0
             };
@@ -289,7 +297,7 @@ impl Matcher {
                 // around a real question should not drown it.
                 unknown += 1;
                 if unknown <= MAX_UNKNOWN_COUNTED {
-                    s.total += weight * self.index.max_idf * index::tune("UWW", UNKNOWN_WORD_WEIGHT);
+                    s.total += weight * self.index.max_idf * UNKNOWN_WORD_WEIGHT;
                 }
                 continue;
             }
@@ -310,9 +318,15 @@ impl Matcher {
                     b.1 = b.1.max(idf);
                 }
             }
+            // The reform's own words say most about what a question is about.
+            let rank_weight = if anchor {
+                weight * CORE_WORD_WEIGHT
+            } else {
+                weight
+            };
             for p in touched.drain(..) {
                 let (sc, c) = std::mem::take(&mut best[p as usize]);
-                s.score[p as usize] += weight * sc;
+                s.score[p as usize] += rank_weight * sc;
                 s.covered[p as usize] += weight * c;
                 s.anchored[p as usize] |= anchor;
             }
@@ -332,7 +346,7 @@ impl Matcher {
         // The closest example question lifts its passage: words that occur
         // together in one way of asking say more than the same words spread
         // over a passage (Dice overlap, in IDF weight).
-        let qq = index::tune("QQ", QUESTION_MATCH_WEIGHT);
+        let qq = QUESTION_MATCH_WEIGHT;
         let mut best_q = vec![0f32; n];
         for (qi, &m) in q_matched.iter().enumerate() {
             if m > 0.0 {

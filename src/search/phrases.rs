@@ -79,10 +79,16 @@ impl Phrases {
 }
 
 /// Whether a text word is the phrase's word: they share a term that is long
-/// enough to mean something, or that is the phrase word itself, unstemmed.
+/// enough to mean something, or that is the phrase word itself, unstemmed;
+/// and a phrase word in capitals is in capitals in the text too.
 /// Short stems alone are too weak: Snowball reads "ресей" as "рес", and a veto
 /// on "Russia" must not fire on "решили"; "как" must not meet "қағида".
 fn same_word(phrase_word: &Word, text_word: &Word) -> bool {
+    // A phrase word written in capitals ("US") matches only capitals: "us" is
+    // a pronoun.
+    if phrase_word.caps && !text_word.caps {
+        return false;
+    }
     phrase_word
         .terms
         .iter()
@@ -105,5 +111,16 @@ mod tests {
         assert_eq!(hits, [(5, 7, Concept::Neutrality)]);
         let hits = p.find(&words::of_any("Ozbekstannyn konstitutsiiasy"));
         assert_eq!(hits, [(0, 1, Concept::OutOfScope)]);
+    }
+
+    #[test]
+    fn phrases_in_capitals_match_only_capitals() {
+        let mut p = Phrases::default();
+        p.add("US", Concept::OutOfScope);
+        assert_eq!(
+            p.find(&words::of_any("the US vice president")),
+            [(1, 2, Concept::OutOfScope)]
+        );
+        assert!(p.find(&words::of_any("tell us about it")).is_empty());
     }
 }

@@ -9,6 +9,8 @@ use crate::text::{self, stem, Script};
 pub struct Word {
     /// The folded key of the whole word, before stemming.
     pub key: String,
+    /// Whether it was written in capitals ("US").
+    pub caps: bool,
     /// Stop word or question word, if it is one.
     pub role: Option<Role>,
     /// Its terms: for a known language, that language's stems; for a question,
@@ -18,12 +20,13 @@ pub struct Word {
 
 /// Words of a text known to be in `lang` (content).
 pub fn of_text(text: &str, lang: Lang) -> Vec<Word> {
-    text::tokenize(text)
+    text::tokens(text)
         .into_iter()
-        .map(|w| Word {
-            key: text::fold::key(&w),
-            role: stopwords::role(&w),
-            terms: stem::terms(&w, lang),
+        .map(|t| Word {
+            key: text::fold::key(&t.word),
+            caps: t.caps,
+            role: stopwords::role(&t.word),
+            terms: stem::terms(&t.word, lang),
         })
         .collect()
 }
@@ -31,14 +34,14 @@ pub fn of_text(text: &str, lang: Lang) -> Vec<Word> {
 /// Words of a text in an unknown language (a question, a synonym): each word
 /// gets the terms of every language its script allows.
 pub fn of_any(text: &str) -> Vec<Word> {
-    text::tokenize(text)
+    text::tokens(text)
         .into_iter()
-        .map(|w| any_word(&w))
+        .map(|t| any_word(&t.word, t.caps))
         .collect()
 }
 
-/// One lowercase word in an unknown language.
-pub fn any_word(word: &str) -> Word {
+/// One lowercase word in an unknown language; `caps` if typed in capitals.
+pub fn any_word(word: &str, caps: bool) -> Word {
     let langs = Script::of(word).langs();
     let key = text::fold::key(word);
     let mut terms: Vec<String> = Vec::with_capacity(6);
@@ -54,6 +57,7 @@ pub fn any_word(word: &str) -> Word {
     }
     Word {
         key,
+        caps,
         role: stopwords::role(word),
         terms,
     }

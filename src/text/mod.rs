@@ -122,32 +122,50 @@ pub fn is_kazakh_letter(c: char) -> bool {
 /// The longest word kept; longer runs are not words a person typed.
 pub const MAX_WORD_CHARS: usize = 40;
 
+/// A word as typed: lowercase, and whether it was written in capitals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The word in lowercase.
+    pub word: String,
+    /// Whether it had two or more letters, all capitals ("US", "ЕС").
+    pub caps: bool,
+}
+
 /// Splits text into lowercase words. Hyphens and punctuation separate words;
 /// an apostrophe between letters stays inside the word.
 pub fn tokenize(text: &str) -> Vec<String> {
+    tokens(text).into_iter().map(|t| t.word).collect()
+}
+
+/// Splits text into words, remembering which were written in capitals.
+pub fn tokens(text: &str) -> Vec<Token> {
     let mut words = Vec::new();
     let mut cur = String::new();
+    let (mut upper, mut lower) = (0, 0);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let apostrophe = matches!(c, '\'' | '’' | 'ʼ' | '`' | '´');
         if c.is_alphanumeric() || is_combining_mark(c) {
+            upper += usize::from(c.is_uppercase());
+            lower += usize::from(c.is_lowercase());
             case::push_lower(&mut cur, c);
         } else if apostrophe && !cur.is_empty() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
             cur.push('\'');
         } else if !cur.is_empty() {
-            flush(&mut words, &mut cur);
+            flush(&mut words, &mut cur, upper >= 2 && lower == 0);
+            (upper, lower) = (0, 0);
         }
     }
     if !cur.is_empty() {
-        flush(&mut words, &mut cur);
+        flush(&mut words, &mut cur, upper >= 2 && lower == 0);
     }
     words
 }
 
-fn flush(words: &mut Vec<String>, cur: &mut String) {
+fn flush(words: &mut Vec<Token>, cur: &mut String, caps: bool) {
     let word = std::mem::take(cur);
     if word.chars().count() <= MAX_WORD_CHARS {
-        words.push(word);
+        words.push(Token { word, caps });
     }
 }
 
@@ -196,6 +214,13 @@ mod tests {
             tokenize("Kazakhstan's qurs'aq 'quoted'"),
             ["kazakhstan's", "qurs'aq", "quoted"]
         );
+    }
+
+    #[test]
+    fn tokens_remember_capitals() {
+        let t = tokens("the US and us, ЕС");
+        let caps: Vec<bool> = t.iter().map(|t| t.caps).collect();
+        assert_eq!(caps, [false, true, false, false, true]);
     }
 
     #[test]

@@ -24,7 +24,8 @@ const KK_STOP: &str = "мен сен ол біз сіз олар менің се
     немесе бірақ алайда себебі өйткені сондықтан егер онда үшін туралы жөнінде арқылы дейін шейін соң бері
     қарай сияқты секілді ретінде бойынша жоқ бар иә ия емес ма ме ба бе па пе ше шы ші ау ай еді екен болып
     болса бола болады болатын деп деген дегеніміз дейді айтты айтып айтшы айтыңызшы өте тым әр барлық бәрі
-    бүкіл кейбір біраз ал сонда мұнда осында сонымен яғни мысалы шынымен рас білгім білейін келеді өзі";
+    бүкіл кейбір біраз ал сонда мұнда осында сонымен яғни мысалы шынымен рас білгім білейін келеді өзі
+    қысқаша қысқа қарапайым дәл нақ";
 const KK_QUESTION: &str = "қанша неше нешеу қашан қайда қалай не неге неліктен кім кімге кімнің кімді қандай қай қайсы несі нені";
 const RU_STOP: &str = "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее
     мне было вот от меня еще нет о об из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас
@@ -34,15 +35,18 @@ const RU_STOP: &str = "и в во не что он на я с со как а т�
     больше меньше тот через эти нас про всего них какая много разве эту моя впрочем свою этой перед иногда
     чуть том нельзя такой им более всегда конечно всю между это эта те который которая которые весь вообще
     просто очень нужно типа короче слушай скажи скажите пожалуйста подскажите расскажи расскажите объясни
-    хочу знать интересно ваще че чё станет стало";
-const RU_QUESTION: &str = "сколько когда где почему зачем кто кого кому какой какая какие каким какое как чем";
+    хочу знать интересно ваще че чё станет стало коротко кратко вкратце простыми
+    простому двух словах словами именно самое собственно неужели";
+const RU_QUESTION: &str =
+    "сколько когда где почему зачем кто кого кому какой какая какие каким какое как чем";
 const EN_STOP: &str = "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
     she her hers herself it its itself they them their theirs themselves this that these those am is are was
     were be been being have has had having do does did doing a an the and but if or because as until while of
     at by for with about between into through during before after above below to from up down in out on off
     over under again further then once here there all any both each few more most other some such no nor not
     only own same so than too very s t can will just don should now could would shall may might must also
-    please tell explain know get got really actually like whats im going gonna";
+    please tell explain know get got really actually like whats im going gonna briefly brief
+    short simple simply nutshell words exactly";
 const EN_QUESTION: &str = "what how when where why who whom which many much";
 
 fn table() -> &'static HashMap<String, Role> {
