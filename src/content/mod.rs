@@ -117,6 +117,14 @@ pub struct Routing {
     pub neutrality_passage: Option<String>,
     /// Phrases that ask the bot to take a side.
     pub neutrality_phrases: Vec<String>,
+    /// Words asking for a judgement ("right", "better", "advice"): with a
+    /// [`Routing::choice`] word, the question asks the bot to take a side.
+    pub judgement: Vec<String>,
+    /// Words about the voter's choice ("vote", "support", "against").
+    pub choice: Vec<String>,
+    /// Words that make a judgement-and-choice question procedural ("where",
+    /// "when", "polling station"): it then goes to the search as usual.
+    pub procedure: Vec<String>,
     /// Words that put a question outside the bot's scope.
     pub out_of_scope: Vec<String>,
 }

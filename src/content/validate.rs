@@ -68,6 +68,12 @@ struct Neutrality {
     passage: Spanned<String>,
     #[serde(default)]
     phrases: Vec<String>,
+    #[serde(default)]
+    judgement: Vec<String>,
+    #[serde(default)]
+    choice: Vec<String>,
+    #[serde(default)]
+    procedure: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -94,6 +100,9 @@ fn parse_toml<T: DeserializeOwned + Default>(
     })
 }
 
+/// A topic or source row, checked: id, titles, and the file it names (with its line).
+type Titled = (String, PerLang<String>, Option<(String, usize)>);
+
 /// Reads titled rows (topics or sources), checking ids, duplicates and titles.
 fn titled(
     dir: &Path,
@@ -102,7 +111,7 @@ fn titled(
     rows: Vec<TitledRow>,
     kind: &str,
     diags: &mut Diagnostics,
-) -> Vec<(String, PerLang<String>, Option<(String, usize)>)> {
+) -> Vec<Titled> {
     let file = dir.join(name);
     let line = |span: std::ops::Range<usize>| text.map(|t| line_of(t, span.start)).unwrap_or(1);
     let mut seen = HashSet::new();
@@ -249,6 +258,9 @@ pub fn build(
         }
         routing.neutrality_passage = Some(id);
         routing.neutrality_phrases = n.phrases;
+        routing.judgement = n.judgement;
+        routing.choice = n.choice;
+        routing.procedure = n.procedure;
     }
     if let Some(o) = routing_file.out_of_scope {
         routing.out_of_scope = o.terms;

@@ -118,6 +118,16 @@ impl Matcher {
         for phrase in &content.routing.neutrality_phrases {
             phrases.add(phrase, Concept::Neutrality);
         }
+        let routing = &content.routing;
+        for (list, concept) in [
+            (&routing.judgement, Concept::Judgement),
+            (&routing.choice, Concept::Choice),
+            (&routing.procedure, Concept::Procedure),
+        ] {
+            for word in list {
+                phrases.add(word, concept);
+            }
+        }
         for term in &content.routing.out_of_scope {
             phrases.add(term, Concept::OutOfScope);
         }
@@ -201,11 +211,18 @@ impl Matcher {
         // the question is still scored: what it asks about comes as suggestions
         // ("we argue whether unity or sovereignty matters most: who is right?"
         // gets neutrality, then the principles).
-        let neutral = self
-            .neutrality
-            .filter(|_| routes.iter().any(|r| r.2 == Concept::Neutrality));
+        let has = |c: Concept| routes.iter().any(|r| r.2 == c);
+        let takes_side = has(Concept::Neutrality)
+            || (has(Concept::Judgement) && has(Concept::Choice) && !has(Concept::Procedure));
+        let neutral = self.neutrality.filter(|_| takes_side);
         if neutral.is_some() {
-            for &(start, end, _) in routes.iter().filter(|r| r.2 == Concept::Neutrality) {
+            let side = |c: Concept| {
+                matches!(
+                    c,
+                    Concept::Neutrality | Concept::Judgement | Concept::Choice
+                )
+            };
+            for &(start, end, _) in routes.iter().filter(|r| side(r.2)) {
                 for w in &mut ws[start..end] {
                     w.role = Some(Role::Stop);
                 }
@@ -346,7 +363,6 @@ impl Matcher {
         // The closest example question lifts its passage: words that occur
         // together in one way of asking say more than the same words spread
         // over a passage (Dice overlap, in IDF weight).
-        let qq = QUESTION_MATCH_WEIGHT;
         let mut best_q = vec![0f32; n];
         for (qi, &m) in q_matched.iter().enumerate() {
             if m > 0.0 {
@@ -355,8 +371,8 @@ impl Matcher {
                 best_q[p as usize] = best_q[p as usize].max(dice);
             }
         }
-        for p in 0..n {
-            s.score[p] += qq * best_q[p] * s.total;
+        for (score, q) in s.score.iter_mut().zip(best_q) {
+            *score += QUESTION_MATCH_WEIGHT * q * s.total;
         }
         s
     }

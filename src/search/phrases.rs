@@ -11,6 +11,12 @@ pub enum Concept {
     Synonym(u32),
     /// A request to take a side (how to vote, who is right).
     Neutrality,
+    /// A word asking for a judgement (right, better, advice).
+    Judgement,
+    /// A word about the voter's choice (vote, support, against).
+    Choice,
+    /// A word of voting procedure (where, when, polling station).
+    Procedure,
     /// A name that puts the question out of scope.
     OutOfScope,
 }

@@ -1,0 +1,449 @@
+//! `atazan check DIR` on broken copies of the real content folder.
+//!
+//! Each test copies `content/` into a temporary folder, breaks one thing, runs
+//! `atazan check` on the copy and asserts a non-zero exit and a
+//! `<path>:<line>: <message>` line on stdout that names the edited file, the
+//! line computed from the edit, and what is wrong. Also covered: several
+//! problems reported at once, the real content passing, a missing folder, and
+//! that nothing ever panics (every run goes through `common::run`, which fails
+//! on "panicked" in stderr).
+
+mod common;
+
+use common::{first_passage, id_of, run_args, ContentCopy, Run};
+use std::path::Path;
+
+/// Runs `atazan check` on the copy.
+fn check(c: &ContentCopy) -> Run {
+    let data = c.data();
+    run_args(&[
+        "--data",
+        data.to_str().unwrap(),
+        "check",
+        c.dir.to_str().unwrap(),
+    ])
+}
+
+/// Asserts the run failed and printed `<file>:<line>: <message>` with a message
+/// containing every word of `words` (case-insensitive).
+fn assert_diag(run: &Run, file: &Path, line: usize, words: &[&str]) {
+    assert!(
+        !run.ok(),
+        "check should fail, got {:?}\nstdout:\n{}",
+        run.status,
+        run.stdout
+    );
+    let prefix = format!("{}:{line}: ", file.display());
+    let found = run.lines().into_iter().any(|l| {
+        l.strip_prefix(&prefix).is_some_and(|msg| {
+            let msg = msg.to_lowercase();
+            !msg.trim().is_empty() && words.iter().all(|w| msg.contains(&w.to_lowercase()))
+        })
+    });
+    assert!(
+        found,
+        "expected a line `{prefix}…` mentioning {words:?}; stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+}
+
+/// The 1-based number of the first line of `text` matching `pred`.
+fn line_where(text: &str, pred: impl Fn(&str) -> bool) -> usize {
+    text.split('\n')
+        .position(pred)
+        .map(|i| i + 1)
+        .expect("a line matching the predicate")
+}
+
+/// Replaces line `n` (1-based) of `text` with `f(old)`.
+fn edit_line(text: &str, n: usize, f: impl FnOnce(&str) -> String) -> String {
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    lines[n - 1] = f(&lines[n - 1]);
+    lines.join("\n")
+}
+
+/// The 1-based line of the `## <lang>:` heading.
+fn heading(text: &str, lang: &str) -> usize {
+    line_where(text, |l| l.trim_start().starts_with(&format!("## {lang}:")))
+}
+
+/// The 1-based lines of answer text (not questions, not blank) in a section.
+fn body_lines(text: &str, lang: &str) -> Vec<usize> {
+    let start = heading(text, lang);
+    text.split('\n')
+        .enumerate()
+        .skip(start)
+        .take_while(|(_, l)| !l.trim_start().starts_with("## "))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('?'))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+#[test]
+fn real_content_is_valid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let content = common::real_content();
+    let run = run_args(&[
+        "--data",
+        data.to_str().unwrap(),
+        "check",
+        content.to_str().unwrap(),
+    ]);
+    assert!(run.ok(), "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    // And a copy is just as valid: every other test starts from one.
+    let c = ContentCopy::new();
+    let run = check(&c);
+    assert!(run.ok(), "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn missing_folder_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("no-such-content");
+    let data = tmp.path().join("data");
+    let run = run_args(&[
+        "--data",
+        data.to_str().unwrap(),
+        "check",
+        missing.to_str().unwrap(),
+    ]);
+    assert!(!run.ok());
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains(missing.to_str().unwrap()) && all.to_lowercase().contains("folder"),
+        "the error should name the folder: {all}"
+    );
+}
+
+#[test]
+fn toml_syntax_error_in_topics() {
+    let c = ContentCopy::new();
+    let text = c.read("topics.toml");
+    let n = line_where(&text, |l| l.trim() == r#"id = "kurultai""#);
+    c.write(
+        "topics.toml",
+        edit_line(&text, n, |_| r#"id = "kurultai"#.into()),
+    );
+    let run = check(&c);
+    assert!(!run.ok());
+    // The message is the TOML parser's; it must say something, at that line.
+    assert_diag(&run, &c.path("topics.toml"), n, &[]);
+}
+
+#[test]
+#[ignore = "src bug: a syntax error in topics.toml also reports every required topic as missing (src/content/validate.rs, build())"]
+fn toml_syntax_error_does_not_claim_present_topics_missing() {
+    let c = ContentCopy::new();
+    let text = c.read("topics.toml");
+    let n = line_where(&text, |l| l.trim() == r#"id = "kurultai""#);
+    c.write(
+        "topics.toml",
+        edit_line(&text, n, |_| r#"id = "kurultai"#.into()),
+    );
+    let run = check(&c);
+    assert!(!run.ok());
+    let bogus: Vec<&str> = run
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("required topic `overview` is missing"))
+        .collect();
+    assert!(
+        bogus.is_empty(),
+        "`overview` is in topics.toml; only the syntax error should be reported:\n{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn unknown_topic_in_front_matter() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "kurultai");
+    let text = c.read(&rel);
+    let n = line_where(&text, |l| l.trim_start().starts_with("topic ="));
+    c.write(
+        &rel,
+        edit_line(&text, n, |_| r#"topic = "no-such-topic""#.into()),
+    );
+    assert_diag(
+        &check(&c),
+        &c.path(&rel),
+        n,
+        &["unknown topic", "no-such-topic"],
+    );
+}
+
+#[test]
+fn duplicate_passage_id_in_two_topic_folders() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "kurultai");
+    let id = id_of(&rel);
+    let text = c.read(&rel);
+    let n = line_where(&text, |l| l.trim_start().starts_with("topic ="));
+    let twin = format!("passages/about/{id}.md");
+    c.write(&twin, edit_line(&text, n, |_| r#"topic = "about""#.into()));
+    let run = check(&c);
+    assert!(!run.ok());
+    // Either copy may carry the report, at line 1 (the file name is the id).
+    let on = |rel: &str| format!("{}:1: ", c.path(rel).display());
+    let found = run.lines().into_iter().any(|l| {
+        (l.starts_with(&on(&rel)) || l.starts_with(&on(&twin)))
+            && l.contains("duplicate")
+            && l.contains(&id)
+    });
+    assert!(found, "no duplicate-id line; stdout:\n{}", run.stdout);
+}
+
+#[test]
+fn missing_translation() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "kurultai");
+    let text = c.read(&rel);
+    let en = heading(&text, "en");
+    let cut: Vec<&str> = text.split('\n').take(en - 1).collect();
+    let cut = cut.join("\n");
+    c.write(&rel, &cut);
+    // Reported at the end of the file, where the section is to be added.
+    let last = cut.lines().count();
+    assert_diag(&check(&c), &c.path(&rel), last, &["missing", "english"]);
+}
+
+#[test]
+fn missing_source() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "kurultai");
+    let text = c.read(&rel);
+    let n = line_where(&text, |l| l.trim_start().starts_with("sources ="));
+    c.write(&rel, edit_line(&text, n, |_| "sources = []".into()));
+    assert_diag(&check(&c), &c.path(&rel), n, &["source"]);
+}
+
+#[test]
+fn unknown_source_id() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "referendum");
+    let text = c.read(&rel);
+    let n = line_where(&text, |l| l.trim_start().starts_with("sources ="));
+    c.write(
+        &rel,
+        edit_line(&text, n, |_| r#"sources = ["no-such-source"]"#.into()),
+    );
+    assert_diag(
+        &check(&c),
+        &c.path(&rel),
+        n,
+        &["unknown source", "no-such-source"],
+    );
+}
+
+#[test]
+fn section_with_title_and_questions_but_no_text() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "kurultai");
+    let text = c.read(&rel);
+    let ru = heading(&text, "ru");
+    let drop = body_lines(&text, "ru");
+    assert!(!drop.is_empty());
+    let kept: Vec<&str> = text
+        .split('\n')
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(&(i + 1)))
+        .map(|(_, l)| l)
+        .collect();
+    c.write(&rel, kept.join("\n"));
+    assert_diag(&check(&c), &c.path(&rel), ru, &["ru", "no text"]);
+}
+
+#[test]
+fn text_over_1000_characters() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "kurultai");
+    let text = c.read(&rel);
+    let en = heading(&text, "en");
+    let first = body_lines(&text, "en")[0];
+    let filler = " More plain words.".repeat(60); // 1080 characters
+    c.write(&rel, edit_line(&text, first, |l| format!("{l}{filler}")));
+    assert_diag(&check(&c), &c.path(&rel), en, &["en", "characters", "1000"]);
+}
+
+#[test]
+fn id_too_long_for_telegram_buttons() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "kurultai");
+    let long = format!("kurultai-{}", "x".repeat(51)); // 60 bytes
+    assert_eq!(long.len(), 60);
+    let long_rel = format!("passages/kurultai/{long}.md");
+    c.write(&long_rel, c.read(&rel));
+    assert_diag(&check(&c), &c.path(&long_rel), 1, &[&long, "bytes"]);
+}
+
+#[test]
+fn non_utf8_passage() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "kurultai");
+    let text = c.read(&rel);
+    let n = body_lines(&text, "kk")[0];
+    let mut bytes = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            bytes.push(b'\n');
+        }
+        bytes.extend_from_slice(line.as_bytes());
+        if i + 1 == n {
+            bytes.extend_from_slice(b" \xff\xfe\xc3\x28");
+        }
+    }
+    c.write(&rel, bytes);
+    assert_diag(&check(&c), &c.path(&rel), n, &["utf-8"]);
+}
+
+#[test]
+#[ignore = "src bug: a directory named x.md under passages/ is walked as a folder and silently ignored; check exits 0 (src/content/files.rs, walk())"]
+fn unreadable_passage_directory_named_md() {
+    let c = ContentCopy::new();
+    std::fs::create_dir_all(c.path("passages/about/x.md")).unwrap();
+    assert_diag(&check(&c), &c.path("passages/about/x.md"), 1, &["read"]);
+}
+
+#[test]
+fn unreadable_passage_dangling_symlink() {
+    let c = ContentCopy::new();
+    let link = c.path("passages/about/x.md");
+    std::os::unix::fs::symlink(c.tmp.path().join("nowhere.md"), &link).unwrap();
+    assert_diag(&check(&c), &link, 1, &["cannot read"]);
+}
+
+#[test]
+fn unreadable_topics_file() {
+    let c = ContentCopy::new();
+    std::fs::remove_file(c.path("topics.toml")).unwrap();
+    std::fs::create_dir(c.path("topics.toml")).unwrap();
+    assert_diag(&check(&c), &c.path("topics.toml"), 1, &["cannot read"]);
+}
+
+#[test]
+fn required_topic_missing_from_topics_toml() {
+    let c = ContentCopy::new();
+    let text = c.read("topics.toml");
+    // Drop the `[[topic]]` block whose id is `commission`.
+    let blocks: Vec<&str> = text.split("[[topic]]").collect();
+    let kept: Vec<&str> = blocks
+        .iter()
+        .copied()
+        .filter(|b| !b.contains(r#"id = "commission""#))
+        .collect();
+    assert_eq!(kept.len() + 1, blocks.len(), "one block removed");
+    c.write("topics.toml", kept.join("[[topic]]"));
+    assert_diag(
+        &check(&c),
+        &c.path("topics.toml"),
+        1,
+        &["required", "commission"],
+    );
+}
+
+#[test]
+fn kazakh_letters_in_russian_section() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "principles");
+    let text = c.read(&rel);
+    let n = body_lines(&text, "ru")[0];
+    c.write(
+        &rel,
+        edit_line(&text, n, |l| format!("{l} Құрылтай өкілдері.")),
+    );
+    assert_diag(&check(&c), &c.path(&rel), n, &["kazakh", "russian"]);
+}
+
+#[test]
+fn related_id_that_does_not_exist() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "vice-president");
+    let text = c.read(&rel);
+    let n = line_where(&text, |l| l.trim_start().starts_with("related ="));
+    c.write(
+        &rel,
+        edit_line(&text, n, |_| r#"related = ["no-such-passage"]"#.into()),
+    );
+    assert_diag(
+        &check(&c),
+        &c.path(&rel),
+        n,
+        &["related", "no-such-passage"],
+    );
+}
+
+#[test]
+fn several_problems_are_all_reported() {
+    let c = ContentCopy::new();
+    let a = first_passage(&c.dir, "overview");
+    let b = first_passage(&c.dir, "commission");
+    let ta = c.read(&a);
+    let na = line_where(&ta, |l| l.trim_start().starts_with("sources ="));
+    c.write(
+        &a,
+        edit_line(&ta, na, |_| r#"sources = ["no-such-source"]"#.into()),
+    );
+    let tb = c.read(&b);
+    let nb = body_lines(&tb, "en")[0];
+    c.write(&b, edit_line(&tb, nb, |l| format!("{l} Мәжіліс.")));
+    let run = check(&c);
+    assert_diag(&run, &c.path(&a), na, &["unknown source"]);
+    assert_diag(&run, &c.path(&b), nb, &["kazakh", "english"]);
+    assert_eq!(
+        run.lines().len(),
+        2,
+        "exactly the two problems:\n{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn garbage_never_panics() {
+    // Odd files of every kind: each run must end without a panic and fail.
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("topics.toml", Vec::new()),
+        ("sources.toml", b"[[source]]\nid = 7\n".to_vec()),
+        ("synonyms.toml", b"[[group]]\nterms = [\"\"]\n".to_vec()),
+        ("routing.toml", b"[neutrality]\npassage = \"no-such\"\n".to_vec()),
+        ("passages/about/a.md", b"+++\n".to_vec()),
+        ("passages/about/b.md", b"+++\n+++\n".to_vec()),
+        ("passages/about/c.md", b"\xef\xbb\xbf+++\ntopic = \"about\"\n+++\n".to_vec()),
+        (
+            "passages/about/d.md",
+            "+++\ntopic = \"about\"\nsources = [\"cec\"]\n+++\n## kk:\n## kk: x\n## \n##\n? \n## ru: Ж\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        ("passages/about/e.md", (0..=255u8).cycle().take(5000).collect()),
+        ("passages/about/F G.md", b"+++\ntopic = \"about\"\n+++\n".to_vec()),
+        ("passages/stray.md", b"+++\ntopic = \"about\"\n+++\n".to_vec()),
+    ];
+    for (rel, bytes) in cases {
+        let c = ContentCopy::new();
+        c.write(rel, bytes);
+        let run = check(&c);
+        assert!(!run.ok(), "{rel}: check should fail:\n{}", run.stdout);
+        let shown = c.path(rel).display().to_string();
+        assert!(
+            run.lines().iter().all(|l| l.contains(": ")),
+            "{rel}: every line is `file:line: message`:\n{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains(&shown),
+            "{rel}: the broken file should be named:\n{}",
+            run.stdout
+        );
+    }
+    // An empty folder: missing files, not a crash.
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run_args(&[
+        "--data",
+        tmp.path().join("data").to_str().unwrap(),
+        "check",
+        tmp.path().to_str().unwrap(),
+    ]);
+    assert!(!run.ok());
+    assert!(run.stdout.contains("topics.toml"), "{}", run.stdout);
+}
