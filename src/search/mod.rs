@@ -252,12 +252,15 @@ impl Matcher {
         let Some(&(top, _)) = ranked.first() else {
             return empty(Outcome::Unknown);
         };
-        let confidence = (scores.covered[top] / scores.total).min(1.0);
-        let needed = if scores.anchored[top] {
-            MIN_CONFIDENCE_ANCHORED
+        // A long story around a question about the reform should not drown
+        // it: then only the first few unknown words count. A question that is
+        // not about the reform gets no such allowance.
+        let (total, needed) = if scores.anchored[top] {
+            (scores.known + scores.unknown_first, MIN_CONFIDENCE_ANCHORED)
         } else {
-            MIN_CONFIDENCE
+            (scores.known + scores.unknown_all, MIN_CONFIDENCE)
         };
+        let confidence = (scores.covered[top] / total).min(1.0);
         tracing::debug!(
             terms = ?ws.iter().filter(|w| w.role != Some(Role::Stop)).map(|w| &w.terms).collect::<Vec<_>>(),
             ?ranked, confidence, needed, "scored"
@@ -282,7 +285,9 @@ impl Matcher {
             score: vec![0.0; n],
             covered: vec![0.0; n],
             anchored: vec![false; n],
-            total: 0.0,
+            known: 0.0,
+            unknown_first: 0.0,
+            unknown_all: 0.0,
             words: 0,
         };
         // Per passage, the best this word scores there: (score, idf covered).
@@ -310,16 +315,16 @@ impl Matcher {
                 })
                 .collect();
             if alts.is_empty() {
-                // Past a few, unknown words say little more: a long story
-                // around a real question should not drown it.
                 unknown += 1;
+                let w = weight * self.index.max_idf * UNKNOWN_WORD_WEIGHT;
+                s.unknown_all += w;
                 if unknown <= MAX_UNKNOWN_COUNTED {
-                    s.total += weight * self.index.max_idf * UNKNOWN_WORD_WEIGHT;
+                    s.unknown_first += w;
                 }
                 continue;
             }
             let anchor = w.terms.iter().any(|t| self.anchors.contains(t));
-            s.total += weight
+            s.known += weight
                 * alts
                     .iter()
                     .map(|&(t, f)| f * self.index.idf[t as usize])
@@ -363,16 +368,17 @@ impl Matcher {
         // The closest example question lifts its passage: words that occur
         // together in one way of asking say more than the same words spread
         // over a passage (Dice overlap, in IDF weight).
+        let question_weight = s.known + s.unknown_first;
         let mut best_q = vec![0f32; n];
         for (qi, &m) in q_matched.iter().enumerate() {
             if m > 0.0 {
                 let (p, qw) = self.index.questions[qi];
-                let dice = 2.0 * m / (s.total + qw);
+                let dice = 2.0 * m / (question_weight + qw);
                 best_q[p as usize] = best_q[p as usize].max(dice);
             }
         }
         for (score, q) in s.score.iter_mut().zip(best_q) {
-            *score += QUESTION_MATCH_WEIGHT * q * s.total;
+            *score += QUESTION_MATCH_WEIGHT * q * question_weight;
         }
         s
     }
@@ -386,8 +392,12 @@ struct Scores {
     covered: Vec<f32>,
     /// Whether the passage matched a word of the domain vocabulary (a synonym group).
     anchored: Vec<bool>,
-    /// IDF weight of all the question's words: the confidence's denominator.
-    total: f32,
+    /// IDF weight of the question's known words.
+    known: f32,
+    /// Weight of the first few unknown words.
+    unknown_first: f32,
+    /// Weight of all the unknown words.
+    unknown_all: f32,
     /// Words that are not stop words.
     words: usize,
 }

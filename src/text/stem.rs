@@ -23,12 +23,22 @@ pub fn stem_key(word: &str, lang: Lang) -> String {
     }
 }
 
-/// Every search term of a lowercase word read as a word of `lang`: one for
-/// Russian and English, the chain of [`kazakh::stems`] for Kazakh.
+/// Every search term of a lowercase word read as a word of `lang`: the chain
+/// of [`kazakh::stems`] for Kazakh; for Russian and English the Snowball stem
+/// and the whole word, so a misspelt word can still be corrected towards the
+/// whole word ("presidnet" is one edit from "president", three from "presid").
 pub fn terms(word: &str, lang: Lang) -> Vec<String> {
     match lang {
         Lang::Kk => kazakh::stems(&fold::key(word)),
-        _ => vec![stem_key(word, lang)],
+        _ => {
+            let stem = stem_key(word, lang);
+            let whole = fold::key(word);
+            if stem == whole {
+                vec![stem]
+            } else {
+                vec![stem, whole]
+            }
+        }
     }
 }
 

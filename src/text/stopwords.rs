@@ -46,7 +46,9 @@ const EN_STOP: &str = "i me my myself we our ours ourselves you your yours yours
     over under again further then once here there all any both each few more most other some such no nor not
     only own same so than too very s t can will just don should now could would shall may might must also
     please tell explain know get got really actually like whats im going gonna briefly brief
-    short simple simply nutshell words exactly";
+    short simple simply nutshell words exactly whether don't doesn't didn't isn't aren't wasn't
+    weren't won't can't couldn't wouldn't shouldn't haven't hasn't hadn't it's i'm i've i'd you're
+    they're that's there's";
 const EN_QUESTION: &str = "what how when where why who whom which many much";
 
 fn table() -> &'static HashMap<String, Role> {
