@@ -337,7 +337,6 @@ fn a_folder_held_by_another_process_is_locked() {
 }
 
 #[test]
-#[ignore = "src bug: `atazan chat` (and `run`) drop the Kb right after loading (src/cli/mod.rs, load_engine), so a running chat does not hold the data folder"]
 fn a_running_chat_holds_the_data_folder() {
     let c = ContentCopy::new();
     let holder = Holder::chat(&c.dir, &c.data());

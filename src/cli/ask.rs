@@ -16,7 +16,7 @@ pub fn ask(
     json: bool,
     words: &[String],
 ) -> Result<ExitCode> {
-    let engine = super::load_engine(content, data)?;
+    let (_kb, engine) = super::load_engine(content, data)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if !words.is_empty() {
         let reply = engine.answer(&words.join(" "), lang);

@@ -17,7 +17,7 @@ enum Menu {
 
 /// Runs the terminal chat until end of input or `/quit`.
 pub fn chat(content: &Path, data: &Path) -> Result<ExitCode> {
-    let engine = super::load_engine(content, data)?;
+    let (_kb, engine) = super::load_engine(content, data)?;
     let mut out = std::io::stdout().lock();
     let mut fixed: Option<Lang> = None;
     let mut ui = Lang::Kk;

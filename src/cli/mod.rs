@@ -26,8 +26,10 @@ pub fn init_logging() {
         .init();
 }
 
-/// Opens the knowledge base and brings it to the content folder.
-pub fn load_engine(content: &Path, data: &Path) -> Result<Engine> {
+/// Opens the knowledge base and brings it to the content folder. The caller
+/// keeps the returned `Kb` for as long as it answers: it holds the data
+/// folder's lock, so a second process gets a clear "in use" error.
+pub fn load_engine(content: &Path, data: &Path) -> Result<(Kb, Engine)> {
     let kb = Kb::open(data)?;
     let (snapshot, sync) = match kb.sync_dir(content) {
         Ok(s) => s,
@@ -56,7 +58,8 @@ pub fn load_engine(content: &Path, data: &Path) -> Result<Engine> {
         Err(e) => return Err(e.into()),
     };
     tracing::info!(version = %snapshot.version, rebuilt = (sync == Sync::Rebuilt), "content loaded");
-    Ok(Engine::new(snapshot.version, Arc::clone(&snapshot.content)))
+    let engine = Engine::new(snapshot.version, Arc::clone(&snapshot.content));
+    Ok((kb, engine))
 }
 
 /// `atazan check`: prints every problem as `file:line: message`.

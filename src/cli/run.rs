@@ -13,7 +13,7 @@ pub fn run(content: &Path, data: &Path) -> Result<ExitCode> {
     if token.trim().is_empty() {
         anyhow::bail!("TELOXIDE_TOKEN is not set: create a bot with @BotFather in Telegram, then run `TELOXIDE_TOKEN=<token> atazan run` (or use `atazan chat` without Telegram)");
     }
-    let engine = super::load_engine(content, data)?;
+    let (_kb, engine) = super::load_engine(content, data)?;
     anyhow::bail!(
         "content version {} is ready, but this build has no Telegram front end yet: use `atazan chat` or `atazan ask`",
         engine.version

@@ -106,7 +106,8 @@ impl ContentFiles {
                 Err(e) => diags.push(&shown, 1, format!("cannot read: {e}")),
                 Ok(b) => match std::str::from_utf8(b) {
                     Ok(t) => {
-                        texts.insert(path.as_str(), t);
+                        // Some editors start UTF-8 files with a byte order mark.
+                        texts.insert(path.as_str(), t.strip_prefix('\u{feff}').unwrap_or(t));
                     }
                     Err(e) => {
                         let line = b[..e.valid_up_to()].iter().filter(|&&c| c == b'\n').count() + 1;
@@ -161,7 +162,12 @@ fn walk(
             continue; // Editor swap files and the like.
         }
         let path = entry.path();
-        if path.is_dir() {
+        if path.is_dir() && name.ends_with(".md") {
+            out.insert(
+                format!("{prefix}{name}"),
+                Err("a folder, not a passage file".into()),
+            );
+        } else if path.is_dir() {
             walk(&path, &format!("{prefix}{name}/"), out)?;
         } else {
             out.insert(format!("{prefix}{name}"), read_file(&path));

@@ -84,20 +84,20 @@ struct OutOfScope {
 }
 
 /// Parses a TOML file, reporting a syntax error at its line.
-fn parse_toml<T: DeserializeOwned + Default>(
+/// `None` when the file is absent or does not parse (the error is reported).
+fn parse_toml<T: DeserializeOwned>(
     dir: &Path,
     name: &str,
     texts: &BTreeMap<&str, &str>,
     diags: &mut Diagnostics,
-) -> T {
-    let Some(text) = texts.get(name) else {
-        return T::default();
-    };
-    toml::from_str(text).unwrap_or_else(|e: toml::de::Error| {
-        let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-        diags.push(dir.join(name), line, e.message().trim().to_string());
-        T::default()
-    })
+) -> Option<T> {
+    let text = texts.get(name)?;
+    toml::from_str(text)
+        .map_err(|e: toml::de::Error| {
+            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+            diags.push(dir.join(name), line, e.message().trim().to_string());
+        })
+        .ok()
 }
 
 /// A topic or source row, checked: id, titles, and the file it names (with its line).
@@ -156,19 +156,22 @@ pub fn build(
     parsed: Vec<Parsed>,
     diags: &mut Diagnostics,
 ) -> Content {
-    let topics_file: TopicsFile = parse_toml(dir, "topics.toml", texts, diags);
+    let topics_file: Option<TopicsFile> = parse_toml(dir, "topics.toml", texts, diags);
+    // Only a topics file that parsed can be checked for the required topics:
+    // a syntax error is reported once, not as eight missing topics.
+    let check_required = topics_file.is_some();
     let topics: Vec<Topic> = titled(
         dir,
         "topics.toml",
         texts.get("topics.toml"),
-        topics_file.topic,
+        topics_file.map(|f| f.topic).unwrap_or_default(),
         "topic",
         diags,
     )
     .into_iter()
     .map(|(id, title, _)| Topic { id, title })
     .collect();
-    if texts.contains_key("topics.toml") {
+    if check_required {
         for required in REQUIRED_TOPICS {
             if !topics.iter().any(|t| t.id == required) {
                 diags.push(
@@ -180,7 +183,8 @@ pub fn build(
         }
     }
 
-    let sources_file: SourcesFile = parse_toml(dir, "sources.toml", texts, diags);
+    let sources_file: SourcesFile =
+        parse_toml(dir, "sources.toml", texts, diags).unwrap_or_default();
     let mut sources = Vec::new();
     for (id, title, file) in titled(
         dir,
@@ -206,7 +210,8 @@ pub fn build(
         });
     }
 
-    let synonyms_file: SynonymsFile = parse_toml(dir, "synonyms.toml", texts, diags);
+    let synonyms_file: SynonymsFile =
+        parse_toml(dir, "synonyms.toml", texts, diags).unwrap_or_default();
     let mut synonyms = Vec::new();
     for group in synonyms_file.group {
         let line = texts
@@ -239,9 +244,17 @@ pub fn build(
         });
     }
 
-    let passages = passages(dir, &topics, &sources, parsed, diags);
+    // Every passage file counts as existing, even one that failed to parse:
+    // its own error is reported once, not again at every link to it.
+    let files: Vec<(&str, &str)> = present
+        .iter()
+        .filter_map(|p| p.strip_prefix("passages/")?.strip_suffix(".md"))
+        .map(|p| p.rsplit_once('/').unwrap_or(("", p)))
+        .collect();
+    let passages = passages(dir, &topics, &sources, &files, parsed, diags);
 
-    let routing_file: RoutingFile = parse_toml(dir, "routing.toml", texts, diags);
+    let routing_file: RoutingFile =
+        parse_toml(dir, "routing.toml", texts, diags).unwrap_or_default();
     let mut routing = Routing::default();
     if let Some(n) = routing_file.neutrality {
         let line = texts
@@ -249,7 +262,7 @@ pub fn build(
             .map(|t| line_of(t, n.passage.span().start))
             .unwrap_or(1);
         let id = n.passage.into_inner();
-        if !passages.iter().any(|p| p.id == id) {
+        if !files.iter().any(|(_, f)| *f == id) {
             diags.push(
                 dir.join("routing.toml"),
                 line,
@@ -275,10 +288,13 @@ pub fn build(
     }
 }
 
+/// Checks the passages against each other and the other files; `files` are
+/// the (folder, id) of every passage file, parsed or not.
 fn passages(
     dir: &Path,
     topics: &[Topic],
     sources: &[Source],
+    files: &[(&str, &str)],
     parsed: Vec<Parsed>,
     diags: &mut Diagnostics,
 ) -> Vec<Passage> {
@@ -336,7 +352,7 @@ fn passages(
                     p.related.1,
                     "a passage cannot be related to itself",
                 );
-            } else if !first_file.contains_key(r) {
+            } else if !files.iter().any(|(_, f)| f == r) {
                 diags.push(
                     &p.file,
                     p.related.1,
@@ -372,7 +388,7 @@ fn passages(
         );
     }
     for t in topics {
-        if !parsed.iter().any(|p| p.topic.0 == t.id) {
+        if !files.iter().any(|(folder, _)| *folder == t.id) {
             diags.push(
                 dir.join("topics.toml"),
                 1,
