@@ -50,7 +50,7 @@ const UNKNOWN_WORD_WEIGHT: f32 = 0.6;
 const TYPO_PENALTY: f32 = 0.2;
 /// Only the start of a question is read: nobody asks in more words.
 pub const MAX_QUESTION_CHARS: usize = 1000;
-const MAX_WORDS: usize = 60;
+const MAX_WORDS: usize = 200;
 /// Ranked passages kept for suggestions.
 const RANKED: usize = 6;
 
