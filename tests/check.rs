@@ -498,3 +498,14 @@ fn garbage_never_panics() {
     assert!(!run.ok());
     assert!(run.stdout.contains("topics.toml"), "{}", run.stdout);
 }
+
+#[test]
+fn a_word_in_two_synonym_groups() {
+    let c = ContentCopy::new();
+    let rel = "synonyms.toml";
+    let text = c.read(rel);
+    let appended = format!("{text}\n[[group]]\nterms = [\"referendum\", \"plebiscite vote\"]\n");
+    let n = appended.lines().count();
+    c.write(rel, &appended);
+    assert_diag(&check(&c), &c.path(rel), n, &["referendum", "synonym group"]);
+}

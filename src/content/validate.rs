@@ -238,6 +238,20 @@ pub fn build(
                 "a synonym group needs at least two terms",
             );
         }
+        for t in &terms {
+            if let Some(other) = synonyms.iter().position(|g: &SynonymGroup| {
+                g.terms.iter().any(|x| x.to_lowercase() == t.to_lowercase())
+            }) {
+                diags.push(
+                    dir.join("synonyms.toml"),
+                    line,
+                    format!(
+                        "`{t}` is already in synonym group {}: a word belongs to one group",
+                        other + 1
+                    ),
+                );
+            }
+        }
         synonyms.push(SynonymGroup {
             terms,
             core: group.core,
