@@ -448,16 +448,58 @@ fn outcome_label(engine: &Engine, q: &str) -> String {
     format!("{} {what} ({:.2})", m.lang.code(), m.confidence)
 }
 
+/// How many passages mention `probe` (lowercase substring, any language).
+fn passages_with(content: &Content, probe: &str) -> usize {
+    content
+        .passages
+        .iter()
+        .filter(|p| {
+            p.text.iter().any(|(_, t)| {
+                [&t.title, &t.body]
+                    .into_iter()
+                    .chain(&t.questions)
+                    .any(|x| x.to_lowercase().contains(probe))
+            })
+        })
+        .count()
+}
+
+fn corpus_stats(f: &Fixture) {
+    println!("\ncorpora (how long the posting lists of common question words get):");
+    let probes = ["депутат", "deput", "сенат", "референдум", "referendum"];
+    print!("  {:<16} {:>8} {:>9}", "corpus", "passages", "tokens");
+    for p in probes {
+        print!(" {p:>11}");
+    }
+    println!();
+    for (name, c) in CORPORA.iter().zip([&f.real, &f.syn2k, &f.syn20k]) {
+        let mut tokens = std::collections::HashSet::new();
+        for p in &c.passages {
+            for (_, t) in p.text.iter() {
+                for x in [&t.title, &t.body].into_iter().chain(&t.questions) {
+                    tokens.extend(x.split_whitespace());
+                }
+            }
+        }
+        print!("  {name:<16} {:>8} {:>9}", c.passages.len(), tokens.len());
+        for p in probes {
+            print!(" {:>11}", passages_with(c, p));
+        }
+        println!();
+    }
+}
+
 fn percentile_report() {
     let f = fixture();
     println!("\n=== percentile report (each answer timed alone with Instant) ===");
+    corpus_stats(f);
 
     // The timer's own cost: what an empty closure measures.
     let (mut timer, _) = time_each(20_000, |q| {
         black_box(q);
     });
     let (t50, t99, _) = percentiles(&mut timer);
-    println!("timer floor (empty closure):      p50 {t50:8.3} µs  p99 {t99:8.3} µs");
+    println!("\ntimer floor (empty closure):      p50 {t50:8.3} µs  p99 {t99:8.3} µs");
 
     let (mut base, _) = time_each(20_000, |q| {
         black_box(f.baseline.lookup(q));
@@ -467,14 +509,19 @@ fn percentile_report() {
         "baseline/hashmap-lookup (20000):  p50 {b50:8.3} µs  p99 {b99:8.3} µs  max {bmax:8.3} µs"
     );
 
-    println!("\nanswers on the real content:");
-    let real = engine("real");
+    println!("\nwhat the questions get (real content | 20,000 passages):");
+    let (real, big) = (engine("real"), engine("synthetic-20000"));
     for q in QUESTIONS {
-        println!("  {:<40} {}", short(q, 40), outcome_label(real, q));
+        println!(
+            "  {:<34} {:<38} | {}",
+            short(q, 34),
+            outcome_label(real, q),
+            outcome_label(big, q)
+        );
     }
 
     println!(
-        "\n{:<16} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>11} {:>11}",
+        "\n{:<16} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
         "corpus", "n", "p50 µs", "p99 µs", "max µs", "find p50", "find p99", "p50/base", "p99/base"
     );
     let mut slow = Vec::new();
@@ -489,12 +536,13 @@ fn percentile_report() {
             black_box(engine.answer(q, None));
         });
         let (p50, p99, max) = percentiles(&mut all);
-        let (mut find, _) = time_each(n, |q| {
+        // The match alone (no reply), on fewer samples.
+        let (mut find, _) = time_each(n / 4, |q| {
             black_box(engine.matcher().find(q, None));
         });
         let (f50, f99, _) = percentiles(&mut find);
         println!(
-            "{name:<16} {n:>6} {p50:>9.2} {p99:>9.2} {max:>9.2} {f50:>9.2} {f99:>9.2} {:>10.0}x {:>10.0}x",
+            "{name:<16} {n:>6} {p50:>9.2} {p99:>9.2} {max:>9.2} {f50:>9.2} {f99:>9.2} {:>8.0}x {:>8.0}x",
             p50 / b50,
             p99 / b99
         );
@@ -506,10 +554,21 @@ fn percentile_report() {
         medians.sort_by(|a, b| b.0.total_cmp(&a.0));
         slow.push((name, medians));
     }
-    println!("\nslowest questions (median µs per question):");
+    println!("\nper question (median of its own timings):");
     for (name, medians) in slow {
-        println!("  {name}:");
-        for (us, i) in medians.iter().take(3) {
+        let bar = if name == "synthetic-20000" {
+            1000.0
+        } else {
+            50.0
+        };
+        let over = medians.iter().filter(|m| m.0 > bar).count();
+        let (fastest, fi) = medians.last().copied().unwrap_or((0.0, 0));
+        println!(
+            "  {name}: {over}/{} questions over {bar} µs; fastest {fastest:.2} µs ({}); slowest:",
+            medians.len(),
+            short(QUESTIONS[fi], 30)
+        );
+        for (us, i) in medians.iter().take(4) {
             println!("    {us:9.2}  {}", short(QUESTIONS[*i], 60));
         }
     }

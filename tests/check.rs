@@ -507,5 +507,10 @@ fn a_word_in_two_synonym_groups() {
     let appended = format!("{text}\n[[group]]\nterms = [\"referendum\", \"plebiscite vote\"]\n");
     let n = appended.lines().count();
     c.write(rel, &appended);
-    assert_diag(&check(&c), &c.path(rel), n, &["referendum", "synonym group"]);
+    assert_diag(
+        &check(&c),
+        &c.path(rel),
+        n,
+        &["referendum", "synonym group"],
+    );
 }

@@ -44,6 +44,8 @@ pub struct Index {
     pub postings: Vec<Vec<(u32, f32)>>,
     /// IDF of a term found in one passage: what an unknown word weighs.
     pub max_idf: f32,
+    /// How many passages are indexed.
+    pub passages: usize,
     /// Per example question: its passage and its weight (the IDF of its words).
     pub questions: Vec<(u32, f32)>,
     /// Per term: the example questions that have it.
@@ -146,6 +148,7 @@ impl Index {
             })
             .collect();
         Index {
+            passages: n,
             terms,
             names,
             idf,

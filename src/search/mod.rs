@@ -18,13 +18,14 @@
 pub mod index;
 pub mod langid;
 pub mod phrases;
+mod score;
 pub mod typo;
 pub mod words;
 
 use crate::content::Content;
 use crate::lang::Lang;
 use crate::text::stopwords::Role;
-use index::{Index, TermId};
+use index::Index;
 use langid::LangId;
 use phrases::{Concept, Phrases};
 use std::collections::HashMap;
@@ -37,15 +38,15 @@ pub const MIN_CONFIDENCE: f32 = 0.55;
 /// such a question is about the reform even when much of it is unknown.
 pub const MIN_CONFIDENCE_ANCHORED: f32 = 0.12;
 /// How much more a word of a `core` synonym group weighs in ranking.
-const CORE_WORD_WEIGHT: f32 = 1.5;
+pub(crate) const CORE_WORD_WEIGHT: f32 = 1.5;
 /// How much the closest example question adds to a passage's score.
-const QUESTION_MATCH_WEIGHT: f32 = 2.0;
+pub(crate) const QUESTION_MATCH_WEIGHT: f32 = 2.0;
 /// Unknown words counted against the confidence, at most.
-const MAX_UNKNOWN_COUNTED: usize = 3;
+pub(crate) const MAX_UNKNOWN_COUNTED: usize = 3;
 /// A question word ("how many") weighs this much of a content word.
-const QUESTION_WORD_WEIGHT: f32 = 0.3;
+pub(crate) const QUESTION_WORD_WEIGHT: f32 = 0.3;
 /// A word nobody wrote in the content weighs this much of the rarest known word.
-const UNKNOWN_WORD_WEIGHT: f32 = 0.6;
+pub(crate) const UNKNOWN_WORD_WEIGHT: f32 = 0.6;
 /// A term reached through a typo correction scores this much less per edit.
 const TYPO_PENALTY: f32 = 0.2;
 /// Only the start of a question is read: nobody asks in more words.
@@ -103,7 +104,6 @@ pub struct Matcher {
     /// Concept terms of the core synonym groups: the reform's own vocabulary
     /// (see [`MIN_CONFIDENCE_ANCHORED`]).
     anchors: Vec<String>,
-    passages: usize,
 }
 
 impl Matcher {
@@ -158,7 +158,6 @@ impl Matcher {
             langid: LangId::train(content),
             neutrality,
             anchors,
-            passages: content.passages.len(),
         }
     }
 
@@ -228,19 +227,22 @@ impl Matcher {
                 }
             }
         }
-        let scores = self.score(&ws, &penalty);
+        let scores = score::score(&self.index, &self.anchors, &ws, &penalty);
         if scores.words == 0 && neutral.is_none() {
             return empty(Outcome::Empty);
         }
         let mut ranked: Vec<(usize, f32)> = scores
-            .score
+            .passages
             .iter()
-            .copied()
-            .enumerate()
-            .filter(|&(_, s)| s > 0.0)
+            .filter(|(_, a)| a.score > 0.0)
+            .map(|&(p, a)| (p as usize, a.score))
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(RANKED);
+        let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if ranked.len() > RANKED {
+            ranked.select_nth_unstable_by(RANKED, order);
+            ranked.truncate(RANKED);
+        }
+        ranked.sort_by(order);
         if let Some(p) = neutral {
             return Match {
                 lang,
@@ -252,15 +254,16 @@ impl Matcher {
         let Some(&(top, _)) = ranked.first() else {
             return empty(Outcome::Unknown);
         };
+        let best = scores.of(top);
         // A long story around a question about the reform should not drown
         // it: then only the first few unknown words count. A question that is
         // not about the reform gets no such allowance.
-        let (total, needed) = if scores.anchored[top] {
+        let (total, needed) = if best.anchored {
             (scores.known + scores.unknown_first, MIN_CONFIDENCE_ANCHORED)
         } else {
             (scores.known + scores.unknown_all, MIN_CONFIDENCE)
         };
-        let confidence = (scores.covered[top] / total).min(1.0);
+        let confidence = (best.covered / total).min(1.0);
         tracing::debug!(
             terms = ?ws.iter().filter(|w| w.role != Some(Role::Stop)).map(|w| &w.terms).collect::<Vec<_>>(),
             ?ranked, confidence, needed, "scored"
@@ -277,129 +280,6 @@ impl Matcher {
             ranked,
         }
     }
-
-    /// Scores every passage against the words of a question.
-    fn score(&self, ws: &[words::Word], penalty: &HashMap<String, f32>) -> Scores {
-        let n = self.passages;
-        let mut s = Scores {
-            score: vec![0.0; n],
-            covered: vec![0.0; n],
-            anchored: vec![false; n],
-            known: 0.0,
-            unknown_first: 0.0,
-            unknown_all: 0.0,
-            words: 0,
-        };
-        // Per passage, the best this word scores there: (score, idf covered).
-        let mut best = vec![(0f32, 0f32); n];
-        // Per example question, the IDF of the question's words it shares.
-        let nq = self.index.questions.len();
-        let mut q_matched = vec![0f32; nq];
-        let mut q_best = vec![0f32; nq];
-        let mut q_touched: Vec<u32> = Vec::new();
-        let mut touched: Vec<u32> = Vec::new();
-        let mut unknown = 0;
-        for w in ws.iter().filter(|w| w.role != Some(Role::Stop)) {
-            s.words += 1;
-            let weight = if w.role == Some(Role::Question) {
-                QUESTION_WORD_WEIGHT
-            } else {
-                1.0
-            };
-            let alts: Vec<(TermId, f32)> = w
-                .terms
-                .iter()
-                .filter_map(|t| {
-                    let id = *self.index.terms.get(t)?;
-                    Some((id, penalty.get(t).copied().unwrap_or(1.0)))
-                })
-                .collect();
-            if alts.is_empty() {
-                unknown += 1;
-                let w = weight * self.index.max_idf * UNKNOWN_WORD_WEIGHT;
-                s.unknown_all += w;
-                if unknown <= MAX_UNKNOWN_COUNTED {
-                    s.unknown_first += w;
-                }
-                continue;
-            }
-            let anchor = w.terms.iter().any(|t| self.anchors.contains(t));
-            s.known += weight
-                * alts
-                    .iter()
-                    .map(|&(t, f)| f * self.index.idf[t as usize])
-                    .fold(0f32, f32::max);
-            for &(t, f) in &alts {
-                let idf = f * self.index.idf[t as usize];
-                for &(p, tf) in &self.index.postings[t as usize] {
-                    let b = &mut best[p as usize];
-                    if b.0 == 0.0 {
-                        touched.push(p);
-                    }
-                    b.0 = b.0.max(idf * tf);
-                    b.1 = b.1.max(idf);
-                }
-            }
-            // The reform's own words say most about what a question is about.
-            let rank_weight = if anchor {
-                weight * CORE_WORD_WEIGHT
-            } else {
-                weight
-            };
-            for p in touched.drain(..) {
-                let (sc, c) = std::mem::take(&mut best[p as usize]);
-                s.score[p as usize] += rank_weight * sc;
-                s.covered[p as usize] += weight * c;
-                s.anchored[p as usize] |= anchor;
-            }
-            for &(t, f) in &alts {
-                let idf = f * self.index.idf[t as usize];
-                for &q in &self.index.question_postings[t as usize] {
-                    if q_best[q as usize] == 0.0 {
-                        q_touched.push(q);
-                    }
-                    q_best[q as usize] = q_best[q as usize].max(idf);
-                }
-            }
-            for q in q_touched.drain(..) {
-                q_matched[q as usize] += weight * std::mem::take(&mut q_best[q as usize]);
-            }
-        }
-        // The closest example question lifts its passage: words that occur
-        // together in one way of asking say more than the same words spread
-        // over a passage (Dice overlap, in IDF weight).
-        let question_weight = s.known + s.unknown_first;
-        let mut best_q = vec![0f32; n];
-        for (qi, &m) in q_matched.iter().enumerate() {
-            if m > 0.0 {
-                let (p, qw) = self.index.questions[qi];
-                let dice = 2.0 * m / (question_weight + qw);
-                best_q[p as usize] = best_q[p as usize].max(dice);
-            }
-        }
-        for (score, q) in s.score.iter_mut().zip(best_q) {
-            *score += QUESTION_MATCH_WEIGHT * q * question_weight;
-        }
-        s
-    }
-}
-
-/// Per-passage sums over the words of one question.
-struct Scores {
-    /// BM25F score: ranks passages.
-    score: Vec<f32>,
-    /// IDF weight of the question's words the passage has: the confidence's numerator.
-    covered: Vec<f32>,
-    /// Whether the passage matched a word of the domain vocabulary (a synonym group).
-    anchored: Vec<bool>,
-    /// IDF weight of the question's known words.
-    known: f32,
-    /// Weight of the first few unknown words.
-    unknown_first: f32,
-    /// Weight of all the unknown words.
-    unknown_all: f32,
-    /// Words that are not stop words.
-    words: usize,
 }
 
 /// The first `max` characters of `s`.

@@ -1,0 +1,199 @@
+//! Scoring a question's words against every passage, touching only the
+//! passages and example questions that share a term with it.
+//!
+//! Per-passage and per-question sums live in buffers reused across questions
+//! (one set per thread): a question over 20,000 passages must not allocate
+//! and zero megabytes to find the few dozen that matter.
+
+use super::index::{Index, TermId};
+use super::words::Word;
+use super::{
+    CORE_WORD_WEIGHT, MAX_UNKNOWN_COUNTED, QUESTION_MATCH_WEIGHT, QUESTION_WORD_WEIGHT,
+    UNKNOWN_WORD_WEIGHT,
+};
+use crate::text::stopwords::Role;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// One passage's sums over the words of a question.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Acc {
+    /// BM25F score plus the closest example question's share: ranks passages.
+    pub score: f32,
+    /// IDF weight of the question's words the passage has: the confidence's numerator.
+    pub covered: f32,
+    /// Whether the passage matched a word of a `core` synonym group.
+    pub anchored: bool,
+    /// Dice overlap of the question with the passage's closest example question.
+    best_question: f32,
+}
+
+/// The sums over the words of one question.
+#[derive(Debug)]
+pub struct Scores {
+    /// Every passage sharing a term with the question, in no order.
+    pub passages: Vec<(u32, Acc)>,
+    /// IDF weight of the question's known words.
+    pub known: f32,
+    /// Weight of the first few unknown words.
+    pub unknown_first: f32,
+    /// Weight of all the unknown words.
+    pub unknown_all: f32,
+    /// Words that are not stop words.
+    pub words: usize,
+}
+
+impl Scores {
+    /// The sums of passage `p` (zero when it shares nothing).
+    pub fn of(&self, p: usize) -> Acc {
+        self.passages
+            .iter()
+            .find(|(q, _)| *q as usize == p)
+            .map(|&(_, a)| a)
+            .unwrap_or_default()
+    }
+}
+
+/// Buffers indexed by passage and by example question; all zero between uses.
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<Acc>,
+    seen: Vec<u32>,
+    /// Per passage, the best this word scores there: (score, idf covered).
+    word_best: Vec<(f32, f32)>,
+    word_touched: Vec<u32>,
+    /// Per example question, the IDF of the question's words it shares.
+    q_matched: Vec<f32>,
+    q_seen: Vec<u32>,
+    q_word_best: Vec<f32>,
+    q_word_touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// Scores the passages of `index` against the words of a question.
+pub fn score(
+    index: &Index,
+    anchors: &[String],
+    ws: &[Word],
+    penalty: &HashMap<String, f32>,
+) -> Scores {
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.borrow_mut();
+        let s = &mut *scratch;
+        let passages = index.passages;
+        let questions = index.questions.len();
+        if s.acc.len() < passages {
+            s.acc.resize(passages, Acc::default());
+            s.word_best.resize(passages, (0.0, 0.0));
+        }
+        if s.q_matched.len() < questions {
+            s.q_matched.resize(questions, 0.0);
+            s.q_word_best.resize(questions, 0.0);
+        }
+        let mut out = Scores {
+            passages: Vec::new(),
+            known: 0.0,
+            unknown_first: 0.0,
+            unknown_all: 0.0,
+            words: 0,
+        };
+        let mut unknown = 0;
+        for w in ws.iter().filter(|w| w.role != Some(Role::Stop)) {
+            out.words += 1;
+            let weight = if w.role == Some(Role::Question) {
+                QUESTION_WORD_WEIGHT
+            } else {
+                1.0
+            };
+            let alts: Vec<(TermId, f32)> = w
+                .terms
+                .iter()
+                .filter_map(|t| {
+                    let id = *index.terms.get(t)?;
+                    Some((id, penalty.get(t).copied().unwrap_or(1.0)))
+                })
+                .collect();
+            if alts.is_empty() {
+                unknown += 1;
+                let u = weight * index.max_idf * UNKNOWN_WORD_WEIGHT;
+                out.unknown_all += u;
+                if unknown <= MAX_UNKNOWN_COUNTED {
+                    out.unknown_first += u;
+                }
+                continue;
+            }
+            let anchor = w.terms.iter().any(|t| anchors.contains(t));
+            out.known += weight
+                * alts
+                    .iter()
+                    .map(|&(t, f)| f * index.idf[t as usize])
+                    .fold(0f32, f32::max);
+            // A word scores by its best term in each passage.
+            for &(t, f) in &alts {
+                let idf = f * index.idf[t as usize];
+                for &(p, tf) in &index.postings[t as usize] {
+                    let b = &mut s.word_best[p as usize];
+                    if b.1 == 0.0 {
+                        s.word_touched.push(p);
+                    }
+                    b.0 = b.0.max(idf * tf);
+                    b.1 = b.1.max(idf);
+                }
+            }
+            // The reform's own words say most about what a question is about.
+            let rank_weight = if anchor {
+                weight * CORE_WORD_WEIGHT
+            } else {
+                weight
+            };
+            for p in s.word_touched.drain(..) {
+                let (sc, c) = std::mem::take(&mut s.word_best[p as usize]);
+                let a = &mut s.acc[p as usize];
+                if a.covered == 0.0 {
+                    s.seen.push(p);
+                }
+                a.score += rank_weight * sc;
+                a.covered += weight * c;
+                a.anchored |= anchor;
+            }
+            for &(t, f) in &alts {
+                let idf = f * index.idf[t as usize];
+                for &q in &index.question_postings[t as usize] {
+                    let b = &mut s.q_word_best[q as usize];
+                    if *b == 0.0 {
+                        s.q_word_touched.push(q);
+                    }
+                    *b = b.max(idf);
+                }
+            }
+            for q in s.q_word_touched.drain(..) {
+                let m = &mut s.q_matched[q as usize];
+                if *m == 0.0 {
+                    s.q_seen.push(q);
+                }
+                *m += weight * std::mem::take(&mut s.q_word_best[q as usize]);
+            }
+        }
+        // The closest example question lifts its passage: words that occur
+        // together in one way of asking say more than the same words spread
+        // over a passage (Dice overlap, in IDF weight).
+        let question_weight = out.known + out.unknown_first;
+        for q in s.q_seen.drain(..) {
+            let m = std::mem::take(&mut s.q_matched[q as usize]);
+            let (p, qw) = index.questions[q as usize];
+            let dice = 2.0 * m / (question_weight + qw);
+            let a = &mut s.acc[p as usize];
+            a.best_question = a.best_question.max(dice);
+        }
+        out.passages.reserve(s.seen.len());
+        for p in s.seen.drain(..) {
+            let mut a = std::mem::take(&mut s.acc[p as usize]);
+            a.score += QUESTION_MATCH_WEIGHT * a.best_question * question_weight;
+            out.passages.push((p, a));
+        }
+        out
+    })
+}
