@@ -81,6 +81,9 @@ impl Kb {
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(CACHE_BYTES)
+            // Every write is flushed at once (see `store`): no background
+            // flusher thread to start, and none to wait for on exit.
+            .flush_every_ms(None)
             .open()
             .map_err(|source| match &source {
                 sled::Error::Io(e) if e.to_string().contains("could not acquire lock") => {

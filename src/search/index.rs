@@ -11,7 +11,7 @@ use super::words::{self, Word};
 use crate::content::Content;
 use crate::lang::Lang;
 use crate::text::stopwords::Role;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// BM25 term-frequency saturation.
 pub const K1: f32 = 1.2;
@@ -77,12 +77,13 @@ impl Index {
     /// Indexes every passage of the content.
     pub fn build(content: &Content, phrases: &Phrases) -> Index {
         let n = content.passages.len();
-        let mut terms: HashMap<String, TermId> = HashMap::new();
+        let mut terms: HashMap<String, TermId> = HashMap::default();
         let mut per_passage: Vec<(HashMap<TermId, f32>, f32)> = Vec::with_capacity(n);
         // Per example question: its passage and, per word, the word's terms.
         let mut questions: Vec<(u32, Vec<Vec<TermId>>)> = Vec::new();
+        let mut memo = words::Memo::default();
         for (pi, p) in content.passages.iter().enumerate() {
-            let mut tf: HashMap<TermId, f32> = HashMap::new();
+            let mut tf: HashMap<TermId, f32> = HashMap::default();
             let mut len = 0f32;
             for lang in Lang::ALL {
                 let t = p.text.get(lang);
@@ -90,7 +91,7 @@ impl Index {
                     .chain(std::iter::once((t.body.as_str(), BODY)))
                     .chain(t.questions.iter().map(|q| (q.as_str(), QUESTION)));
                 for (i, (text, weight)) in fields.enumerate() {
-                    let mut ws = words::of_text(text, lang);
+                    let mut ws = memo.of_text(text, lang);
                     add_concepts(&mut ws, phrases);
                     let mut question_words = Vec::new();
                     for w in ws.iter().filter(|w| w.role != Some(Role::Stop)) {

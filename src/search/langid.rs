@@ -11,12 +11,33 @@ use crate::content::Content;
 use crate::lang::Lang;
 use crate::text::{self, fold, is_cyrillic, is_kazakh_letter, stopwords};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Gram keys are already FNV hashes: hashing them again would be wasted work.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type GramMap<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
 
 /// The trained model.
 #[derive(Debug)]
 pub struct LangId {
     /// Gram hash → log probability per class.
-    grams: HashMap<u64, [f32; 4]>,
+    grams: GramMap<[f32; 4]>,
     /// Log probability of a gram a class never showed.
     unseen: [f32; 4],
 }
@@ -47,12 +68,20 @@ fn form(word: &str) -> String {
 }
 
 fn grams(form: &str, mut f: impl FnMut(u64)) {
-    let chars: Vec<char> = std::iter::once('^')
+    // Words are at most MAX_WORD_CHARS letters: a buffer on the stack will do.
+    let mut chars = ['\0'; text::MAX_WORD_CHARS * 4 + 2];
+    let mut len = 0;
+    for c in std::iter::once('^')
         .chain(form.chars())
         .chain(std::iter::once('$'))
-        .collect();
+    {
+        if len < chars.len() {
+            chars[len] = c;
+            len += 1;
+        }
+    }
     for n in 1..=3 {
-        for w in chars.windows(n) {
+        for w in chars[..len].windows(n) {
             // FNV-1a: a stable, fast hash; collisions only blur the model a little.
             let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ n as u64;
             for &c in w {
@@ -87,30 +116,12 @@ impl Class {
 impl LangId {
     /// Trains on every text of the content, plus the function-word lists.
     pub fn train(content: &Content) -> LangId {
-        let mut counts: HashMap<u64, [f32; 4]> = HashMap::new();
-        let mut totals = [0f32; 4];
+        // Words repeat across passages and questions: weigh each distinct word
+        // first, then count its letter grams once.
+        let mut words: rustc_hash::FxHashMap<(Lang, String), f32> = Default::default();
         let mut add = |lang: Lang, text: &str, weight: f32| {
             for word in text::tokenize(text) {
-                let mut count = |class: Class, form: &str| {
-                    grams(form, |g| {
-                        counts.entry(g).or_default()[class as usize] += weight;
-                        totals[class as usize] += weight;
-                    })
-                };
-                let cyrillic = word.chars().any(is_cyrillic);
-                match (lang, cyrillic) {
-                    // Kazakh is also typed in Latin letters: the Latin class
-                    // learns the Latin form of every Kazakh word too.
-                    (Lang::Kk, true) => {
-                        count(Class::KkCyrillic, &form(&word));
-                        count(Class::KkLatin, &fold::key(&word));
-                    }
-                    (Lang::Kk, false) => count(Class::KkLatin, &form(&word)),
-                    (Lang::Ru, true) => count(Class::Ru, &form(&word)),
-                    (Lang::En, false) => count(Class::En, &form(&word)),
-                    // A Latin word in a Russian text, or the reverse, teaches nothing.
-                    _ => {}
-                }
+                *words.entry((lang, word)).or_default() += weight;
             }
         };
         for p in &content.passages {
@@ -130,6 +141,30 @@ impl LangId {
         for lang in Lang::ALL {
             for word in stopwords::words(lang) {
                 add(lang, word, 3.0);
+            }
+        }
+        let mut counts: GramMap<[f32; 4]> = GramMap::default();
+        let mut totals = [0f32; 4];
+        for ((lang, word), weight) in &words {
+            let mut count = |class: Class, form: &str| {
+                grams(form, |g| {
+                    counts.entry(g).or_default()[class as usize] += weight;
+                    totals[class as usize] += weight;
+                })
+            };
+            let cyrillic = word.chars().any(is_cyrillic);
+            match (lang, cyrillic) {
+                // Kazakh is also typed in Latin letters: the Latin class
+                // learns the Latin form of every Kazakh word too.
+                (Lang::Kk, true) => {
+                    count(Class::KkCyrillic, &form(word));
+                    count(Class::KkLatin, &fold::key(word));
+                }
+                (Lang::Kk, false) => count(Class::KkLatin, &form(word)),
+                (Lang::Ru, true) => count(Class::Ru, &form(word)),
+                (Lang::En, false) => count(Class::En, &form(word)),
+                // A Latin word in a Russian text, or the reverse, teaches nothing.
+                _ => {}
             }
         }
         let vocab = counts.len() as f32 + 1.0;

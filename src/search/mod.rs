@@ -28,7 +28,7 @@ use crate::text::stopwords::Role;
 use index::Index;
 use langid::LangId;
 use phrases::{Concept, Phrases};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use typo::TypoIndex;
 
 /// Below this confidence the bot says it does not know.
@@ -109,56 +109,42 @@ pub struct Matcher {
 impl Matcher {
     /// Builds the matcher for a content version.
     pub fn new(content: &Content) -> Matcher {
-        let mut phrases = Phrases::default();
-        for (g, group) in content.synonyms.iter().enumerate() {
-            for term in &group.terms {
-                phrases.add(term, Concept::Synonym(g as u32));
-            }
-        }
-        for phrase in &content.routing.neutrality_phrases {
-            phrases.add(phrase, Concept::Neutrality);
-        }
-        let routing = &content.routing;
-        for (list, concept) in [
-            (&routing.judgement, Concept::Judgement),
-            (&routing.choice, Concept::Choice),
-            (&routing.procedure, Concept::Procedure),
-        ] {
-            for word in list {
-                phrases.add(word, concept);
-            }
-        }
-        for term in &content.routing.out_of_scope {
-            phrases.add(term, Concept::OutOfScope);
-        }
-        let index = Index::build(content, &phrases);
-        let typos = TypoIndex::build(
-            index
-                .terms
+        // The language model learns from the same texts independently of the
+        // index: train it on another core (this is most of a cold start).
+        std::thread::scope(|scope| {
+            let langid = scope.spawn(|| LangId::train(content));
+            let phrases = phrases_of(content);
+            let index = Index::build(content, &phrases);
+            let typos = TypoIndex::build(
+                index
+                    .terms
+                    .iter()
+                    .filter(|(t, _)| !t.starts_with('#'))
+                    .map(|(t, &id)| (id, t.as_str())),
+            );
+            let neutrality = content
+                .routing
+                .neutrality_passage
+                .as_deref()
+                .and_then(|id| content.passages.iter().position(|p| p.id == id));
+            let anchors = content
+                .synonyms
                 .iter()
-                .filter(|(t, _)| !t.starts_with('#'))
-                .map(|(t, &id)| (id, t.as_str())),
-        );
-        let neutrality = content
-            .routing
-            .neutrality_passage
-            .as_deref()
-            .and_then(|id| content.passages.iter().position(|p| p.id == id));
-        let anchors = content
-            .synonyms
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.core)
-            .map(|(g, _)| index::concept_term(g as u32))
-            .collect();
-        Matcher {
-            index,
-            phrases,
-            typos,
-            langid: LangId::train(content),
-            neutrality,
-            anchors,
-        }
+                .enumerate()
+                .filter(|(_, g)| g.core)
+                .map(|(g, _)| index::concept_term(g as u32))
+                .collect();
+            Matcher {
+                index,
+                phrases,
+                typos,
+                langid: langid
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                neutrality,
+                anchors,
+            }
+        })
     }
 
     /// The language of a text, if it has letters to go by.
@@ -183,7 +169,7 @@ impl Matcher {
         ws.truncate(MAX_WORDS);
         // Typo corrections join a word's terms before phrases are found, so a
         // misspelt "vice-presdent" still reaches its synonym group.
-        let mut penalty: HashMap<String, f32> = HashMap::new();
+        let mut penalty: HashMap<String, f32> = HashMap::default();
         for w in ws.iter_mut().filter(|w| w.role != Some(Role::Stop)) {
             if w.terms.iter().any(|t| self.index.terms.contains_key(t)) {
                 continue;
@@ -280,6 +266,29 @@ impl Matcher {
             ranked,
         }
     }
+}
+
+/// Every phrase the content names: synonym groups and routing.
+fn phrases_of(content: &Content) -> Phrases {
+    let mut phrases = Phrases::default();
+    for (g, group) in content.synonyms.iter().enumerate() {
+        for term in &group.terms {
+            phrases.add(term, Concept::Synonym(g as u32));
+        }
+    }
+    let routing = &content.routing;
+    for (list, concept) in [
+        (&routing.neutrality_phrases, Concept::Neutrality),
+        (&routing.judgement, Concept::Judgement),
+        (&routing.choice, Concept::Choice),
+        (&routing.procedure, Concept::Procedure),
+        (&routing.out_of_scope, Concept::OutOfScope),
+    ] {
+        for phrase in list {
+            phrases.add(phrase, concept);
+        }
+    }
+    phrases
 }
 
 /// The first `max` characters of `s`.

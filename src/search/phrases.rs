@@ -2,7 +2,7 @@
 //! groups, requests to take a side, out-of-scope names.
 
 use super::words::{self, Word};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// What a phrase stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -12,8 +12,8 @@ use super::{
     UNKNOWN_WORD_WEIGHT,
 };
 use crate::text::stopwords::Role;
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// One passage's sums over the words of a question.
 #[derive(Debug, Default, Clone, Copy)]

@@ -7,7 +7,8 @@
 //! one edit (insertion, deletion, substitution, transposition) and many within
 //! two, in a handful of hash lookups per word.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::hash::Hasher;
 
 /// How many edits a word of `len` letters may carry: none for short words
 /// (too many short words are one letter apart), one from 5 letters, two from 9.
@@ -22,8 +23,10 @@ pub fn allowed_edits(len: usize) -> usize {
 /// The deletion index over a vocabulary.
 #[derive(Debug, Default)]
 pub struct TypoIndex {
-    /// A term or one of its deletions → the terms it came from.
-    variants: HashMap<String, Vec<u32>>,
+    /// The hash of a term or of one of its deletions → the terms it came from.
+    /// Variants are hashed, not stored: a collision only adds a candidate that
+    /// the distance check then drops.
+    variants: FxHashMap<u64, Vec<u32>>,
     terms: Vec<String>,
 }
 
@@ -40,7 +43,7 @@ impl TypoIndex {
                 index.terms.resize(id as usize + 1, String::new());
             }
             index.terms[id as usize] = term.to_string();
-            for variant in std::iter::once(term.to_string()).chain(deletions(&chars)) {
+            for variant in variants(&chars) {
                 let ids = index.variants.entry(variant).or_default();
                 if !ids.contains(&id) {
                     ids.push(id);
@@ -58,7 +61,7 @@ impl TypoIndex {
             return Vec::new();
         }
         let mut found: Vec<(u32, usize)> = Vec::new();
-        for variant in std::iter::once(word.to_string()).chain(deletions(&chars)) {
+        for variant in variants(&chars) {
             let Some(ids) = self.variants.get(&variant) else {
                 continue;
             };
@@ -80,14 +83,18 @@ impl TypoIndex {
     }
 }
 
-fn deletions(chars: &[char]) -> impl Iterator<Item = String> + '_ {
-    (0..chars.len()).map(move |skip| {
-        chars
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != skip)
-            .map(|(_, c)| *c)
-            .collect()
+/// Hashes of the word and of each of its one-letter deletions.
+fn variants(chars: &[char]) -> impl Iterator<Item = u64> + '_ {
+    (0..=chars.len()).map(move |skip| {
+        // `skip == len` skips nothing: the word itself.
+        let mut h = FxHasher::default();
+        for (i, c) in chars.iter().enumerate() {
+            if i != skip {
+                h.write_u32(*c as u32);
+            }
+        }
+        h.write_usize(chars.len() - usize::from(skip < chars.len()));
+        h.finish()
     })
 }
 

@@ -23,12 +23,45 @@ pub fn of_text(text: &str, lang: Lang) -> Vec<Word> {
     text::tokens(text)
         .into_iter()
         .map(|t| Word {
-            key: text::fold::key(&t.word),
             caps: t.caps,
-            role: stopwords::role(&t.word),
-            terms: stem::terms(&t.word, lang),
+            ..analyze(&t.word, lang)
         })
         .collect()
+}
+
+/// Analyses many texts of known language, remembering each distinct word:
+/// content repeats its words across passages and example questions.
+#[derive(Default)]
+pub struct Memo {
+    seen: rustc_hash::FxHashMap<(Lang, String), Word>,
+}
+
+impl Memo {
+    /// Words of a text known to be in `lang`, as [`of_text`] gives them.
+    pub fn of_text(&mut self, text: &str, lang: Lang) -> Vec<Word> {
+        text::tokens(text)
+            .into_iter()
+            .map(|t| {
+                let caps = t.caps;
+                let mut w = self
+                    .seen
+                    .entry((lang, t.word))
+                    .or_insert_with_key(|(lang, word)| analyze(word, *lang))
+                    .clone();
+                w.caps = caps;
+                w
+            })
+            .collect()
+    }
+}
+
+fn analyze(word: &str, lang: Lang) -> Word {
+    Word {
+        key: text::fold::key(word),
+        caps: false,
+        role: stopwords::role(word),
+        terms: stem::terms(word, lang),
+    }
 }
 
 /// Words of a text in an unknown language (a question, a synonym): each word

@@ -6,7 +6,7 @@
 //! compared on folded keys, so Latin and look-alike spellings are covered.
 
 use super::{case, fold};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 /// What a function word does in a question.
@@ -54,7 +54,7 @@ const EN_QUESTION: &str = "what how when where why who whom which many much";
 fn table() -> &'static HashMap<String, Role> {
     static TABLE: OnceLock<HashMap<String, Role>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t = HashMap::new();
+        let mut t = HashMap::default();
         for (list, role) in [
             (KK_STOP, Role::Stop),
             (RU_STOP, Role::Stop),
