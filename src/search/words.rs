@@ -56,12 +56,25 @@ impl Memo {
 }
 
 fn analyze(word: &str, lang: Lang) -> Word {
+    let terms = stem::terms(word, lang);
     Word {
         key: text::fold::key(word),
         caps: false,
-        role: stopwords::role(word),
-        terms: stem::terms(word, lang),
+        role: role(word, &terms),
+        terms,
     }
+}
+
+/// A word's role; a Kazakh question word keeps it under endings (кімдер,
+/// нешеуі). Only question words: a stem that looks like a stop word (сенім →
+/// сен) is usually a different word.
+fn role(word: &str, terms: &[String]) -> Option<Role> {
+    stopwords::role(word).or_else(|| {
+        terms
+            .iter()
+            .find(|t| stopwords::role_of_key(t) == Some(Role::Question))
+            .map(|_| Role::Question)
+    })
 }
 
 /// Words of a text in an unknown language (a question, a synonym): each word
@@ -91,7 +104,7 @@ pub fn any_word(word: &str, caps: bool) -> Word {
     Word {
         key,
         caps,
-        role: stopwords::role(word),
+        role: role(word, &terms),
         terms,
     }
 }

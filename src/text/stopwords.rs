@@ -88,7 +88,12 @@ pub fn words(lang: crate::Lang) -> impl Iterator<Item = &'static str> {
 
 /// The role of a lowercase word, if it is a function word.
 pub fn role(word: &str) -> Option<Role> {
-    table().get(&fold::key(word)).copied()
+    role_of_key(&fold::key(word))
+}
+
+/// The role of a folded key (a word or a stem), if it is a function word.
+pub fn role_of_key(key: &str) -> Option<Role> {
+    table().get(key).copied()
 }
 
 #[cfg(test)]
