@@ -18,13 +18,15 @@
 //! - [`text`]: text analysis (case, script folding, stemming).
 //! - [`search`]: the matcher: question in, best passage and confidence out.
 //! - [`reply`]: what the user sees, in their language.
-//! - [`lang`]: the three languages and language detection.
+//! - [`lang`]: the three languages.
+//! - [`lint`]: content checks that need the matcher (example questions reach their passage).
 
 pub mod content;
 pub mod engine;
 pub mod i18n;
 pub mod kb;
 pub mod lang;
+pub mod lint;
 pub mod reply;
 pub mod search;
 pub mod text;

@@ -59,11 +59,19 @@ fn main() -> ExitCode {
     let args = Args::parse();
     match run(args) {
         Ok(code) => code,
+        // A reader that went away (`atazan export | head`) is not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("atazan: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 fn run(args: Args) -> Result<ExitCode> {
@@ -81,7 +89,7 @@ fn run(args: Args) -> Result<ExitCode> {
             json,
             question,
         }) => cli::ask::ask(&args.content, &args.data, lang, json, &question),
-        Some(Command::Check { dir }) => Ok(cli::check(dir.as_deref().unwrap_or(&args.content))),
+        Some(Command::Check { dir }) => cli::check(dir.as_deref().unwrap_or(&args.content)),
         Some(Command::Export) => cli::export(&args.content),
     }
 }

@@ -514,3 +514,21 @@ fn a_word_in_two_synonym_groups() {
         &["referendum", "synonym group"],
     );
 }
+
+/// A routing term that would refuse the content's own example questions is an
+/// error at the question's line ("halyk" the bank also matches "халық").
+#[test]
+fn an_out_of_scope_term_that_refuses_an_example_question() {
+    let c = ContentCopy::new();
+    let text = c.read("routing.toml");
+    c.write(
+        "routing.toml",
+        text.replacen("\"банк\",", "\"банк\", \"halyk\",", 1),
+    );
+    let rel = first_passage(&c.dir, "accountability");
+    let passage = c.read(&rel);
+    let n = line_where(&passage, |l| {
+        l.starts_with("? ") && (l.contains("халық") || l.contains("Халық"))
+    });
+    assert_diag(&check(&c), &c.path(&rel), n, &["out of scope"]);
+}

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use atazan::content::ContentFiles;
 use atazan::engine::Engine;
 use atazan::kb::{Kb, KbError, Sync};
+use atazan::lint;
 use atazan::Lang;
 use serde::Serialize;
 use std::io::Write;
@@ -62,8 +63,10 @@ pub fn load_engine(content: &Path, data: &Path) -> Result<(Kb, Engine)> {
     Ok((kb, engine))
 }
 
-/// `atazan check`: prints every problem as `file:line: message`.
-pub fn check(dir: &Path) -> ExitCode {
+/// `atazan check`: prints every problem as `file:line: message`, then runs
+/// the example questions through the matcher (errors and warnings).
+pub fn check(dir: &Path) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
     let result = ContentFiles::read(dir)
         .map_err(|e| vec![e.to_string()])
         .and_then(|files| {
@@ -74,21 +77,31 @@ pub fn check(dir: &Path) -> ExitCode {
         });
     match result {
         Ok((version, c)) => {
-            println!(
+            let findings = lint::lint(dir, &c);
+            for f in &findings {
+                writeln!(out, "{}", f.diagnostic)?;
+            }
+            let errors = findings.iter().filter(|f| f.error).count();
+            if errors > 0 {
+                eprintln!("{}: {errors} problem(s)", dir.display());
+                return Ok(ExitCode::FAILURE);
+            }
+            writeln!(
+                out,
                 "{}: ok, {} topics, {} passages in 3 languages, {} sources, version {version}",
                 dir.display(),
                 c.topics.len(),
                 c.passages.len(),
                 c.sources.len()
-            );
-            ExitCode::SUCCESS
+            )?;
+            Ok(ExitCode::SUCCESS)
         }
         Err(lines) => {
             for l in &lines {
-                println!("{l}");
+                writeln!(out, "{l}")?;
             }
             eprintln!("{}: {} problem(s)", dir.display(), lines.len());
-            ExitCode::FAILURE
+            Ok(ExitCode::FAILURE)
         }
     }
 }

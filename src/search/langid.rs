@@ -1,11 +1,12 @@
 //! Which language a question is in: Kazakh, Russian or English.
 //!
-//! A letter only Kazakh uses (ә ғ қ ң ө ұ ү һ і, or ä ğ ñ ū ı ş) settles it.
-//! Otherwise the script narrows the choice (Cyrillic: Kazakh or Russian; Latin:
+//! The script narrows the choice (Cyrillic: Kazakh or Russian; Latin:
 //! English or Kazakh typed in Latin letters) and a naive Bayes model over letter
 //! 1- to 3-grams decides. The model is trained on the content itself, every
 //! passage and example question, so it learns whatever Kazakh operators write,
-//! including Kazakh typed with Russian look-alike letters.
+//! including Kazakh typed with Russian look-alike letters. A letter only Kazakh
+//! uses (ә ғ қ ң ө ұ ү һ і, or ä ğ ñ ū ı ş) weighs heavily for Kazakh, and a
+//! close call goes to Kazakh.
 
 use crate::content::Content;
 use crate::lang::Lang;
@@ -92,6 +93,11 @@ fn grams(form: &str, mut f: impl FnMut(u64)) {
         }
     }
 }
+
+/// Log-odds for Kazakh before any letter is read.
+const KAZAKH_PRIOR: f32 = 1.0;
+/// Log-odds a word with a Kazakh-only letter adds for Kazakh.
+const KAZAKH_LETTER_WEIGHT: f32 = 8.0;
 
 /// The model's classes: Kazakh is learnt twice, once per script, so the
 /// Latin forms of Kazakh words do not dilute the Cyrillic ones.
@@ -186,16 +192,11 @@ impl LangId {
     pub fn detect(&self, text: &str) -> Option<Lang> {
         let words = text::tokenize(text);
         let (mut cyr, mut lat) = (0usize, 0usize);
-        for w in &words {
-            for c in w.chars() {
-                if is_kazakh_letter(c) {
-                    return Some(Lang::Kk);
-                }
-                if is_cyrillic(c) {
-                    cyr += 1;
-                } else if c.is_alphabetic() {
-                    lat += 1;
-                }
+        for c in words.iter().flat_map(|w| w.chars()) {
+            if is_cyrillic(c) {
+                cyr += 1;
+            } else if c.is_alphabetic() {
+                lat += 1;
             }
         }
         if cyr + lat == 0 {
@@ -207,12 +208,18 @@ impl LangId {
         } else {
             [Class::KkLatin, Class::En]
         };
-        let mut score = [0f32; 2];
+        // Kazakh is the state language: when the letters cannot tell, answer in Kazakh.
+        let mut score = [KAZAKH_PRIOR, 0.0];
         for w in &words {
             // Only words of the majority script vote: a Latin "VP" in a Russian
             // sentence says nothing about Russian versus Kazakh.
             if w.chars().any(is_cyrillic) != cyrillic {
                 continue;
+            }
+            // A letter only Kazakh has (ә, ғ, ñ, ı…) is strong evidence, yet
+            // not proof: a Russian question may quote "Ата заң".
+            if w.chars().any(is_kazakh_letter) {
+                score[0] += KAZAKH_LETTER_WEIGHT;
             }
             grams(&form(w), |g| {
                 let lp = self.grams.get(&g).unwrap_or(&self.unseen);
