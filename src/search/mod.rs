@@ -147,6 +147,29 @@ impl Matcher {
         })
     }
 
+    /// Adds to every word the index does not know the terms within its
+    /// allowed edits, and returns how much less each such term scores. This
+    /// runs before phrases are found, so a misspelt "vice-presdent" still
+    /// reaches its synonym group.
+    fn correct_typos(&self, ws: &mut [words::Word]) -> HashMap<String, f32> {
+        let mut penalty: HashMap<String, f32> = HashMap::default();
+        for w in ws.iter_mut().filter(|w| w.role != Some(Role::Stop)) {
+            if w.terms.iter().any(|t| self.index.terms.contains_key(t)) {
+                continue;
+            }
+            let found: Vec<(u32, usize)> =
+                w.terms.iter().flat_map(|t| self.typos.lookup(t)).collect();
+            for (id, d) in found {
+                let term = &self.index.names[id as usize];
+                if !w.terms.contains(term) {
+                    penalty.insert(term.clone(), 1.0 - TYPO_PENALTY * d as f32);
+                    w.terms.push(term.clone());
+                }
+            }
+        }
+        penalty
+    }
+
     /// The language of a text, if it has letters to go by.
     pub fn detect_lang(&self, text: &str) -> Option<Lang> {
         self.langid.detect(text)
@@ -167,27 +190,7 @@ impl Matcher {
 
         let mut ws = words::of_any(question);
         ws.truncate(MAX_WORDS);
-        // Typo corrections join a word's terms before phrases are found, so a
-        // misspelt "vice-presdent" still reaches its synonym group.
-        let mut penalty: HashMap<String, f32> = HashMap::default();
-        for w in ws.iter_mut().filter(|w| w.role != Some(Role::Stop)) {
-            if w.terms.iter().any(|t| self.index.terms.contains_key(t)) {
-                continue;
-            }
-            let mut found = Vec::new();
-            for t in &w.terms {
-                for (id, d) in self.typos.lookup(t) {
-                    found.push((id, d));
-                }
-            }
-            for (id, d) in found {
-                let term = self.index.names[id as usize].clone();
-                if !w.terms.contains(&term) {
-                    penalty.insert(term.clone(), 1.0 - TYPO_PENALTY * d as f32);
-                    w.terms.push(term);
-                }
-            }
-        }
+        let penalty = self.correct_typos(&mut ws);
         let routes = index::add_concepts(&mut ws, &self.phrases);
         if routes.iter().any(|r| r.2 == Concept::OutOfScope) {
             return empty(Outcome::OutOfScope);
