@@ -19,7 +19,8 @@
 //! timed on its own with `Instant` (20,000 answers over the real and the
 //! 2,000-passage content, 2,000 over the 20,000-passage content) and p50/p99
 //! are printed in µs next to the baseline's, as ratios, with the match alone
-//! (`Matcher::find`) split from the whole answer. Set
+//! (`Matcher::find`, a quarter as many samples) split from the whole answer,
+//! what each question gets, and the slowest questions. Set
 //! `ATAZAN_BENCH_PERCENTILES=0` to skip it, `=only` to skip criterion.
 //!
 //! The SPEC bars: one answer p99 ≤ 50 µs on the real content, ≤ 1 ms on 20,000

@@ -36,7 +36,7 @@ pub const MIN_CONFIDENCE: f32 = 0.55;
 /// The confidence needed when the question uses the reform's own vocabulary
 /// (a word of a `core` synonym group: constitution, Kurultai, referendum…):
 /// such a question is about the reform even when much of it is unknown.
-pub const MIN_CONFIDENCE_ANCHORED: f32 = 0.12;
+pub const MIN_CONFIDENCE_ANCHORED: f32 = 0.2;
 /// How much more a word of a `core` synonym group weighs in ranking.
 pub(crate) const CORE_WORD_WEIGHT: f32 = 1.5;
 /// How much the closest example question adds to a passage's score.

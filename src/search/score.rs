@@ -69,6 +69,11 @@ struct Scratch {
     q_word_touched: Vec<u32>,
 }
 
+/// A question of at most this many content words is short.
+const SHORT_QUESTION_WORDS: usize = 8;
+/// How many unknown words an unknown name in a short question weighs.
+const NAME_WEIGHT: f32 = 4.0;
+
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::default();
 }
@@ -101,6 +106,7 @@ pub fn score(
             words: 0,
         };
         let mut unknown = 0;
+        let short = ws.iter().filter(|w| w.role.is_none()).count() <= SHORT_QUESTION_WORDS;
         for w in ws.iter().filter(|w| w.role != Some(Role::Stop)) {
             out.words += 1;
             let weight = if w.role == Some(Role::Question) {
@@ -117,8 +123,17 @@ pub fn score(
                 })
                 .collect();
             if alts.is_empty() {
-                unknown += 1;
                 let u = weight * index.max_idf * UNKNOWN_WORD_WEIGHT;
+                if w.name && short {
+                    // In a short question an unknown name ("Brexit", "SOLID")
+                    // is its subject: the question is about something else,
+                    // however reform-like its other words. (In a long story,
+                    // a town or a person is context.)
+                    out.unknown_all += NAME_WEIGHT * u;
+                    out.unknown_first += NAME_WEIGHT * u;
+                    continue;
+                }
+                unknown += 1;
                 out.unknown_all += u;
                 if unknown <= MAX_UNKNOWN_COUNTED {
                     out.unknown_first += u;

@@ -11,6 +11,8 @@ pub struct Word {
     pub key: String,
     /// Whether it was written in capitals ("US").
     pub caps: bool,
+    /// Whether it looks like a name ("Brexit", "SOLID").
+    pub name: bool,
     /// Stop word or question word, if it is one.
     pub role: Option<Role>,
     /// Its terms: for a known language, that language's stems; for a question,
@@ -24,6 +26,7 @@ pub fn of_text(text: &str, lang: Lang) -> Vec<Word> {
         .into_iter()
         .map(|t| Word {
             caps: t.caps,
+            name: t.name,
             ..analyze(&t.word, lang)
         })
         .collect()
@@ -42,13 +45,14 @@ impl Memo {
         text::tokens(text)
             .into_iter()
             .map(|t| {
-                let caps = t.caps;
+                let (caps, name) = (t.caps, t.name);
                 let mut w = self
                     .seen
                     .entry((lang, t.word))
                     .or_insert_with_key(|(lang, word)| analyze(word, *lang))
                     .clone();
                 w.caps = caps;
+                w.name = name;
                 w
             })
             .collect()
@@ -60,6 +64,7 @@ fn analyze(word: &str, lang: Lang) -> Word {
     Word {
         key: text::fold::key(word),
         caps: false,
+        name: false,
         role: role(word, &terms),
         terms,
     }
@@ -82,7 +87,10 @@ fn role(word: &str, terms: &[String]) -> Option<Role> {
 pub fn of_any(text: &str) -> Vec<Word> {
     text::tokens(text)
         .into_iter()
-        .map(|t| any_word(&t.word, t.caps))
+        .map(|t| Word {
+            name: t.name,
+            ..any_word(&t.word, t.caps)
+        })
         .collect()
 }
 
@@ -104,6 +112,7 @@ pub fn any_word(word: &str, caps: bool) -> Word {
     Word {
         key,
         caps,
+        name: false,
         role: role(word, &terms),
         terms,
     }

@@ -122,13 +122,16 @@ pub fn is_kazakh_letter(c: char) -> bool {
 /// The longest word kept; longer runs are not words a person typed.
 pub const MAX_WORD_CHARS: usize = 40;
 
-/// A word as typed: lowercase, and whether it was written in capitals.
+/// A word as typed: lowercase, and how it was capitalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     /// The word in lowercase.
     pub word: String,
     /// Whether it had two or more letters, all capitals ("US", "ЕС").
     pub caps: bool,
+    /// Whether it looks like a name: capitals, or a capital first letter
+    /// where a sentence does not start ("the Brexit vote").
+    pub name: bool,
 }
 
 /// Splits text into lowercase words. Hyphens and punctuation separate words;
@@ -137,35 +140,49 @@ pub fn tokenize(text: &str) -> Vec<String> {
     tokens(text).into_iter().map(|t| t.word).collect()
 }
 
-/// Splits text into words, remembering which were written in capitals.
+/// Splits text into words, remembering how each was capitalised.
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut words = Vec::new();
     let mut cur = String::new();
-    let (mut upper, mut lower) = (0, 0);
+    let (mut upper, mut lower, mut initial) = (0, 0, false);
+    // The first word, and a word after . ! ? or a line break, starts a sentence.
+    let (mut sentence_start, mut word_starts_sentence) = (true, true);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let apostrophe = matches!(c, '\'' | '’' | 'ʼ' | '`' | '´');
         if c.is_alphanumeric() || is_combining_mark(c) {
+            if cur.is_empty() {
+                initial = c.is_uppercase();
+                word_starts_sentence = sentence_start;
+                sentence_start = false;
+            }
             upper += usize::from(c.is_uppercase());
             lower += usize::from(c.is_lowercase());
             case::push_lower(&mut cur, c);
         } else if apostrophe && !cur.is_empty() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
             cur.push('\'');
-        } else if !cur.is_empty() {
-            flush(&mut words, &mut cur, upper >= 2 && lower == 0);
-            (upper, lower) = (0, 0);
+        } else {
+            if matches!(c, '.' | '!' | '?' | '\n' | '…' | ':' | '«' | '"' | '“') {
+                sentence_start = true;
+            }
+            if !cur.is_empty() {
+                let caps = upper >= 2 && lower == 0;
+                flush(&mut words, &mut cur, caps, caps || (initial && !word_starts_sentence));
+                (upper, lower) = (0, 0);
+            }
         }
     }
     if !cur.is_empty() {
-        flush(&mut words, &mut cur, upper >= 2 && lower == 0);
+        let caps = upper >= 2 && lower == 0;
+        flush(&mut words, &mut cur, caps, caps || (initial && !word_starts_sentence));
     }
     words
 }
 
-fn flush(words: &mut Vec<Token>, cur: &mut String, caps: bool) {
+fn flush(words: &mut Vec<Token>, cur: &mut String, caps: bool, name: bool) {
     let word = std::mem::take(cur);
     if word.chars().count() <= MAX_WORD_CHARS {
-        words.push(Token { word, caps });
+        words.push(Token { word, caps, name });
     }
 }
 
@@ -221,6 +238,13 @@ mod tests {
         let t = tokens("the US and us, ЕС");
         let caps: Vec<bool> = t.iter().map(|t| t.caps).collect();
         assert_eq!(caps, [false, true, false, false, true]);
+    }
+
+    #[test]
+    fn tokens_tell_names_from_sentence_starts() {
+        let t = tokens("Who won the Brexit vote? The SOLID rules");
+        let names: Vec<bool> = t.iter().map(|t| t.name).collect();
+        assert_eq!(names, [false, false, false, true, false, false, true, false]);
     }
 
     #[test]
