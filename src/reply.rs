@@ -92,11 +92,8 @@ impl Reply {
             .cloned()
             .chain(close.iter().map(|&i| content.passages[i].id.clone()));
         for id in candidates {
-            if suggestions.len() < MAX_SUGGESTIONS
-                && id != p.id
-                && !suggestions.contains(&id)
-                && content.passage(&id).is_some()
-            {
+            // `related` ids are checked when the content is loaded.
+            if suggestions.len() < MAX_SUGGESTIONS && id != p.id && !suggestions.contains(&id) {
                 suggestions.push(id);
             }
         }

@@ -176,9 +176,18 @@ fn held_out_questions_stay_answered() {
         let t = score(&engine, &file);
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         report(&name, &t);
-        assert!(ratio(t.in_scope) >= 0.93, "{name}: in-scope topic accuracy below 0.93");
-        assert!(ratio(t.refused) >= 0.90, "{name}: off-topic refusals below 0.90");
+        assert!(
+            ratio(t.in_scope) >= 0.93,
+            "{name}: in-scope topic accuracy below 0.93"
+        );
+        assert!(
+            ratio(t.refused) >= 0.90,
+            "{name}: off-topic refusals below 0.90"
+        );
         assert!(ratio(t.lang) >= 0.97, "{name}: answer language below 0.97");
-        assert!(ratio(t.strict) >= 0.92, "{name}: strict accuracy below 0.92");
+        assert!(
+            ratio(t.strict) >= 0.92,
+            "{name}: strict accuracy below 0.92"
+        );
     }
 }

@@ -31,6 +31,15 @@ pub fn concept_term(group: u32) -> String {
     format!("#{group}")
 }
 
+/// One example question, as the scorer compares it with a question asked.
+#[derive(Debug, Clone)]
+pub struct Question {
+    /// Every term of its words.
+    pub terms: Vec<TermId>,
+    /// The IDF weight of its words (each by its best term).
+    pub weight: f32,
+}
+
 /// Term → passages, with the weights the scorer needs.
 #[derive(Debug, Default)]
 pub struct Index {
@@ -46,10 +55,8 @@ pub struct Index {
     pub max_idf: f32,
     /// How many passages are indexed.
     pub passages: usize,
-    /// Per example question: its passage and its weight (the IDF of its words).
-    pub questions: Vec<(u32, f32)>,
-    /// Per term: the example questions that have it.
-    pub question_postings: Vec<Vec<u32>>,
+    /// Per passage: its example questions.
+    pub questions: Vec<Vec<Question>>,
 }
 
 /// Expands a word sequence with the synonym concepts found in it: every word of
@@ -130,24 +137,17 @@ impl Index {
         }
         let idf_of = |df: usize| (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
         let idf: Vec<f32> = postings.iter().map(|l| idf_of(l.len())).collect();
-        let mut question_postings: Vec<Vec<u32>> = vec![Vec::new(); terms.len()];
-        let questions = questions
-            .into_iter()
-            .enumerate()
-            .map(|(qi, (pi, qwords))| {
-                let mut weight = 0.0;
-                for ids in &qwords {
-                    weight += ids.iter().map(|&t| idf[t as usize]).fold(0f32, f32::max);
-                    for &t in ids {
-                        let list = &mut question_postings[t as usize];
-                        if list.last() != Some(&(qi as u32)) {
-                            list.push(qi as u32);
-                        }
-                    }
-                }
-                (pi, weight)
-            })
-            .collect();
+        let mut per_passage_questions: Vec<Vec<Question>> = vec![Vec::new(); n];
+        for (pi, qwords) in questions {
+            let weight = qwords
+                .iter()
+                .map(|ids| ids.iter().map(|&t| idf[t as usize]).fold(0f32, f32::max))
+                .sum();
+            let mut terms: Vec<TermId> = qwords.into_iter().flatten().collect();
+            terms.sort_unstable();
+            terms.dedup();
+            per_passage_questions[pi as usize].push(Question { terms, weight });
+        }
         Index {
             passages: n,
             terms,
@@ -155,8 +155,7 @@ impl Index {
             idf,
             postings,
             max_idf: idf_of(1),
-            questions,
-            question_postings,
+            questions: per_passage_questions,
         }
     }
 }

@@ -94,6 +94,8 @@ fn grams(form: &str, mut f: impl FnMut(u64)) {
     }
 }
 
+/// Words read to tell the language.
+const DETECT_WORDS: usize = 16;
 /// Log-odds for Kazakh before any letter is read.
 const KAZAKH_PRIOR: f32 = 1.0;
 /// Log-odds a word with a Kazakh-only letter adds for Kazakh.
@@ -210,7 +212,8 @@ impl LangId {
         };
         // Kazakh is the state language: when the letters cannot tell, answer in Kazakh.
         let mut score = [KAZAKH_PRIOR, 0.0];
-        for w in &words {
+        // The first words tell the language as well as all of them would.
+        for w in words.iter().take(DETECT_WORDS) {
             // Only words of the majority script vote: a Latin "VP" in a Russian
             // sentence says nothing about Russian versus Kazakh.
             if w.chars().any(is_cyrillic) != cyrillic {

@@ -1,9 +1,10 @@
-//! Scoring a question's words against every passage, touching only the
-//! passages and example questions that share a term with it.
+//! Scoring a question's words against every passage, in two passes.
 //!
-//! Per-passage and per-question sums live in buffers reused across questions
-//! (one set per thread): a question over 20,000 passages must not allocate
-//! and zero megabytes to find the few dozen that matter.
+//! 1. BM25F over the postings of the question's terms: only passages sharing a
+//!    term are touched, their sums kept in buffers reused across questions
+//!    (one set per thread), so 20,000 passages cost no megabytes of zeroing.
+//! 2. The best few passages are compared with their example questions (Dice
+//!    overlap in IDF weight): the closest way of asking lifts its passage.
 
 use super::index::{Index, TermId};
 use super::words::Word;
@@ -62,13 +63,10 @@ struct Scratch {
     /// Per passage, the best this word scores there: (score, idf covered).
     word_best: Vec<(f32, f32)>,
     word_touched: Vec<u32>,
-    /// Per example question, the IDF of the question's words it shares.
-    q_matched: Vec<f32>,
-    q_seen: Vec<u32>,
-    q_word_best: Vec<f32>,
-    q_word_touched: Vec<u32>,
 }
 
+/// Passages compared with their example questions, at most.
+const QUESTION_CANDIDATES: usize = 10;
 /// A question of at most this many content words is short.
 const SHORT_QUESTION_WORDS: usize = 8;
 /// How many unknown words an unknown name in a short question weighs.
@@ -89,15 +87,13 @@ pub fn score(
         let mut scratch = cell.borrow_mut();
         let s = &mut *scratch;
         let passages = index.passages;
-        let questions = index.questions.len();
         if s.acc.len() < passages {
             s.acc.resize(passages, Acc::default());
             s.word_best.resize(passages, (0.0, 0.0));
         }
-        if s.q_matched.len() < questions {
-            s.q_matched.resize(questions, 0.0);
-            s.q_word_best.resize(questions, 0.0);
-        }
+        // Per term of the question: which word it stands for, and its IDF.
+        let mut query_terms: Vec<(TermId, usize, f32)> = Vec::new();
+        let mut word_weights: Vec<f32> = Vec::new();
         let mut out = Scores {
             passages: Vec::new(),
             known: 0.0,
@@ -175,33 +171,47 @@ pub fn score(
                 a.anchored |= anchor;
             }
             for &(t, f) in &alts {
-                let idf = f * index.idf[t as usize];
-                for &q in &index.question_postings[t as usize] {
-                    let b = &mut s.q_word_best[q as usize];
-                    if *b == 0.0 {
-                        s.q_word_touched.push(q);
-                    }
-                    *b = b.max(idf);
-                }
+                query_terms.push((t, word_weights.len(), f * index.idf[t as usize]));
             }
-            for q in s.q_word_touched.drain(..) {
-                let m = &mut s.q_matched[q as usize];
-                if *m == 0.0 {
-                    s.q_seen.push(q);
-                }
-                *m += weight * std::mem::take(&mut s.q_word_best[q as usize]);
-            }
+            word_weights.push(weight);
         }
         // The closest example question lifts its passage: words that occur
         // together in one way of asking say more than the same words spread
-        // over a passage (Dice overlap, in IDF weight).
+        // over a passage. Only the best BM25 candidates are compared.
         let question_weight = out.known + out.unknown_first;
-        for q in s.q_seen.drain(..) {
-            let m = std::mem::take(&mut s.q_matched[q as usize]);
-            let (p, qw) = index.questions[q as usize];
-            let dice = 2.0 * m / (question_weight + qw);
-            let a = &mut s.acc[p as usize];
-            a.best_question = a.best_question.max(dice);
+        query_terms.sort_unstable_by_key(|&(t, _, _)| t);
+        let mut candidates: Vec<u32> = s.seen.clone();
+        if candidates.len() > QUESTION_CANDIDATES {
+            candidates.select_nth_unstable_by(QUESTION_CANDIDATES, |a, b| {
+                s.acc[*b as usize]
+                    .score
+                    .total_cmp(&s.acc[*a as usize].score)
+            });
+            candidates.truncate(QUESTION_CANDIDATES);
+        }
+        let mut best_of_word = vec![0f32; word_weights.len()];
+        for p in candidates {
+            let mut best = 0f32;
+            for q in &index.questions[p as usize] {
+                best_of_word.iter_mut().for_each(|b| *b = 0.0);
+                for t in &q.terms {
+                    let from = query_terms.partition_point(|&(x, _, _)| x < *t);
+                    for &(_, word, idf) in
+                        query_terms[from..].iter().take_while(|&&(x, _, _)| x == *t)
+                    {
+                        best_of_word[word] = best_of_word[word].max(idf);
+                    }
+                }
+                let matched: f32 = best_of_word
+                    .iter()
+                    .zip(&word_weights)
+                    .map(|(b, w)| b * w)
+                    .sum();
+                if matched > 0.0 {
+                    best = best.max(2.0 * matched / (question_weight + q.weight));
+                }
+            }
+            s.acc[p as usize].best_question = best;
         }
         out.passages.reserve(s.seen.len());
         for p in s.seen.drain(..) {

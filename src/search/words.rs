@@ -60,21 +60,36 @@ impl Memo {
 }
 
 fn analyze(word: &str, lang: Lang) -> Word {
-    let terms = stem::terms(word, lang);
+    let key = text::fold::key(word);
+    if stopwords::role_of_key(&key) == Some(Role::Stop) {
+        return stop_word(key);
+    }
+    let terms = stem::terms_keyed(word, &key, lang);
     Word {
-        key: text::fold::key(word),
+        role: role(&key, &terms),
+        key,
         caps: false,
         name: false,
-        role: role(word, &terms),
         terms,
+    }
+}
+
+/// A stop word is not stemmed: it only ever meets itself, in a phrase.
+fn stop_word(key: String) -> Word {
+    Word {
+        terms: vec![key.clone()],
+        key,
+        caps: false,
+        name: false,
+        role: Some(Role::Stop),
     }
 }
 
 /// A word's role; a Kazakh question word keeps it under endings (кімдер,
 /// нешеуі). Only question words: a stem that looks like a stop word (сенім →
 /// сен) is usually a different word.
-fn role(word: &str, terms: &[String]) -> Option<Role> {
-    stopwords::role(word).or_else(|| {
+fn role(key: &str, terms: &[String]) -> Option<Role> {
+    stopwords::role_of_key(key).or_else(|| {
         terms
             .iter()
             .find(|t| stopwords::role_of_key(t) == Some(Role::Question))
@@ -98,22 +113,28 @@ pub fn of_any(text: &str) -> Vec<Word> {
 pub fn any_word(word: &str, caps: bool) -> Word {
     let langs = Script::of(word).langs();
     let key = text::fold::key(word);
+    if stopwords::role_of_key(&key) == Some(Role::Stop) {
+        return Word {
+            caps,
+            ..stop_word(key)
+        };
+    }
     let mut terms: Vec<String> = Vec::with_capacity(6);
     if langs.is_empty() {
         terms.push(key.clone());
     }
     for &lang in langs {
-        for t in stem::terms(word, lang) {
+        for t in stem::terms_keyed(word, &key, lang) {
             if !terms.contains(&t) {
                 terms.push(t);
             }
         }
     }
     Word {
+        role: role(&key, &terms),
         key,
         caps,
         name: false,
-        role: role(word, &terms),
         terms,
     }
 }

@@ -167,14 +167,24 @@ pub fn tokens(text: &str) -> Vec<Token> {
             }
             if !cur.is_empty() {
                 let caps = upper >= 2 && lower == 0;
-                flush(&mut words, &mut cur, caps, caps || (initial && !word_starts_sentence));
+                flush(
+                    &mut words,
+                    &mut cur,
+                    caps,
+                    caps || (initial && !word_starts_sentence),
+                );
                 (upper, lower) = (0, 0);
             }
         }
     }
     if !cur.is_empty() {
         let caps = upper >= 2 && lower == 0;
-        flush(&mut words, &mut cur, caps, caps || (initial && !word_starts_sentence));
+        flush(
+            &mut words,
+            &mut cur,
+            caps,
+            caps || (initial && !word_starts_sentence),
+        );
     }
     words
 }
@@ -244,7 +254,10 @@ mod tests {
     fn tokens_tell_names_from_sentence_starts() {
         let t = tokens("Who won the Brexit vote? The SOLID rules");
         let names: Vec<bool> = t.iter().map(|t| t.name).collect();
-        assert_eq!(names, [false, false, false, true, false, false, true, false]);
+        assert_eq!(
+            names,
+            [false, false, false, true, false, false, true, false]
+        );
     }
 
     #[test]

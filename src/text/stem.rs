@@ -28,15 +28,19 @@ pub fn stem_key(word: &str, lang: Lang) -> String {
 /// and the whole word, so a misspelt word can still be corrected towards the
 /// whole word ("presidnet" is one edit from "president", three from "presid").
 pub fn terms(word: &str, lang: Lang) -> Vec<String> {
+    terms_keyed(word, &fold::key(word), lang)
+}
+
+/// [`terms`] for a word whose folded key is already known.
+pub fn terms_keyed(word: &str, key: &str, lang: Lang) -> Vec<String> {
     match lang {
-        Lang::Kk => kazakh::stems(&fold::key(word)),
+        Lang::Kk => kazakh::stems(key),
         _ => {
             let stem = stem_key(word, lang);
-            let whole = fold::key(word);
-            if stem == whole {
+            if stem == key {
                 vec![stem]
             } else {
-                vec![stem, whole]
+                vec![stem, key.to_string()]
             }
         }
     }
