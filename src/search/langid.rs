@@ -192,7 +192,12 @@ impl LangId {
 
     /// The language of `text`, or `None` when it has no letters to go by.
     pub fn detect(&self, text: &str) -> Option<Lang> {
-        let words = text::tokenize(text);
+        self.detect_words(&text::tokenize(text))
+    }
+
+    /// [`LangId::detect`] for text already split into lowercase words.
+    pub fn detect_words<S: AsRef<str>>(&self, words: &[S]) -> Option<Lang> {
+        let words: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
         let (mut cyr, mut lat) = (0usize, 0usize);
         for c in words.iter().flat_map(|w| w.chars()) {
             if is_cyrillic(c) {

@@ -178,8 +178,13 @@ impl Matcher {
     /// Finds the answer to `question`; `lang` forces the answer language.
     pub fn find(&self, question: &str, lang: Option<Lang>) -> Match {
         let question = truncate(question, MAX_QUESTION_CHARS);
+        let mut tokens = crate::text::tokens(question);
+        tokens.truncate(MAX_WORDS);
         let lang = lang
-            .or_else(|| self.langid.detect(question))
+            .or_else(|| {
+                self.langid
+                    .detect_words(&tokens.iter().map(|t| t.word.as_str()).collect::<Vec<_>>())
+            })
             .unwrap_or(Lang::Kk);
         let empty = |outcome| Match {
             lang,
@@ -188,8 +193,7 @@ impl Matcher {
             ranked: Vec::new(),
         };
 
-        let mut ws = words::of_any(question);
-        ws.truncate(MAX_WORDS);
+        let mut ws = words::of_tokens(&tokens);
         let penalty = self.correct_typos(&mut ws);
         let routes = index::add_concepts(&mut ws, &self.phrases);
         if routes.iter().any(|r| r.2 == Concept::OutOfScope) {

@@ -63,6 +63,9 @@ struct Scratch {
     /// Per passage, the best this word scores there: (score, idf covered).
     word_best: Vec<(f32, f32)>,
     word_touched: Vec<u32>,
+    /// Per term: 1 + the question word it stands for (0: not in the
+    /// question), and its IDF; filled for the question's terms only.
+    term_word: Vec<(u32, f32)>,
 }
 
 /// Passages compared with their example questions, at most.
@@ -90,6 +93,9 @@ pub fn score(
         if s.acc.len() < passages {
             s.acc.resize(passages, Acc::default());
             s.word_best.resize(passages, (0.0, 0.0));
+        }
+        if s.term_word.len() < index.idf.len() {
+            s.term_word.resize(index.idf.len(), (0, 0.0));
         }
         // Per term of the question: which word it stands for, and its IDF.
         let mut query_terms: Vec<(TermId, usize, f32)> = Vec::new();
@@ -179,7 +185,12 @@ pub fn score(
         // together in one way of asking say more than the same words spread
         // over a passage. Only the best BM25 candidates are compared.
         let question_weight = out.known + out.unknown_first;
-        query_terms.sort_unstable_by_key(|&(t, _, _)| t);
+        for &(t, word, idf) in &query_terms {
+            let slot = &mut s.term_word[t as usize];
+            if slot.0 == 0 || idf > slot.1 {
+                *slot = (word as u32 + 1, idf);
+            }
+        }
         let mut candidates: Vec<u32> = s.seen.clone();
         if candidates.len() > QUESTION_CANDIDATES {
             candidates.select_nth_unstable_by(QUESTION_CANDIDATES, |a, b| {
@@ -194,12 +205,11 @@ pub fn score(
             let mut best = 0f32;
             for q in &index.questions[p as usize] {
                 best_of_word.iter_mut().for_each(|b| *b = 0.0);
-                for t in &q.terms {
-                    let from = query_terms.partition_point(|&(x, _, _)| x < *t);
-                    for &(_, word, idf) in
-                        query_terms[from..].iter().take_while(|&&(x, _, _)| x == *t)
-                    {
-                        best_of_word[word] = best_of_word[word].max(idf);
+                for &t in &q.terms {
+                    let (word, idf) = s.term_word[t as usize];
+                    if word > 0 {
+                        let b = &mut best_of_word[word as usize - 1];
+                        *b = b.max(idf);
                     }
                 }
                 let matched: f32 = best_of_word
@@ -212,6 +222,9 @@ pub fn score(
                 }
             }
             s.acc[p as usize].best_question = best;
+        }
+        for &(t, _, _) in &query_terms {
+            s.term_word[t as usize] = (0, 0.0);
         }
         out.passages.reserve(s.seen.len());
         for p in s.seen.drain(..) {

@@ -100,8 +100,13 @@ fn role(key: &str, terms: &[String]) -> Option<Role> {
 /// Words of a text in an unknown language (a question, a synonym): each word
 /// gets the terms of every language its script allows.
 pub fn of_any(text: &str) -> Vec<Word> {
-    text::tokens(text)
-        .into_iter()
+    of_tokens(&text::tokens(text))
+}
+
+/// [`of_any`] for text already split into tokens.
+pub fn of_tokens(tokens: &[text::Token]) -> Vec<Word> {
+    tokens
+        .iter()
         .map(|t| Word {
             name: t.name,
             ..any_word(&t.word, t.caps)

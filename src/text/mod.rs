@@ -150,14 +150,14 @@ pub fn tokens(text: &str) -> Vec<Token> {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let apostrophe = matches!(c, '\'' | '’' | 'ʼ' | '`' | '´');
-        if c.is_alphanumeric() || is_combining_mark(c) {
+        if let Some(case) = letter_case(c) {
             if cur.is_empty() {
-                initial = c.is_uppercase();
+                initial = case == Case::Upper;
                 word_starts_sentence = sentence_start;
                 sentence_start = false;
             }
-            upper += usize::from(c.is_uppercase());
-            lower += usize::from(c.is_lowercase());
+            upper += usize::from(case == Case::Upper);
+            lower += usize::from(case == Case::Lower);
             case::push_lower(&mut cur, c);
         } else if apostrophe && !cur.is_empty() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
             cur.push('\'');
@@ -193,6 +193,42 @@ fn flush(words: &mut Vec<Token>, cur: &mut String, caps: bool, name: bool) {
     let word = std::mem::take(cur);
     if word.chars().count() <= MAX_WORD_CHARS {
         words.push(Token { word, caps, name });
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Case {
+    Upper,
+    Lower,
+    /// Digits, combining marks, letters without case.
+    None,
+}
+
+/// The case of a word character, or `None` for a character that separates
+/// words. ASCII and Cyrillic (nearly every character of a question) are
+/// classified by their code points: the general Unicode tables are slow.
+fn letter_case(c: char) -> Option<Case> {
+    let u = c as u32;
+    match u {
+        0x41..=0x5A => Some(Case::Upper),
+        0x61..=0x7A => Some(Case::Lower),
+        0x30..=0x39 => Some(Case::None),
+        0..=0x7F => None,
+        0x0400..=0x042F => Some(Case::Upper),
+        0x0430..=0x045F => Some(Case::Lower),
+        // Cyrillic extensions (Kazakh ә ғ қ ң ө ұ ү һ among them) pair an
+        // upper case letter at an even code point with its lower case after
+        // it, except U+04C1–U+04CE, which start on an odd one.
+        0x0460..=0x0481 | 0x048A..=0x04BF | 0x04D0..=0x04FF => {
+            Some(if u % 2 == 0 { Case::Upper } else { Case::Lower })
+        }
+        0x04C0 => Some(Case::Upper),
+        0x04C1..=0x04CE => Some(if u % 2 == 1 { Case::Upper } else { Case::Lower }),
+        0x04CF => Some(Case::Lower),
+        _ if c.is_uppercase() => Some(Case::Upper),
+        _ if c.is_lowercase() => Some(Case::Lower),
+        _ if c.is_alphanumeric() || is_combining_mark(c) => Some(Case::None),
+        _ => None,
     }
 }
 
@@ -248,6 +284,22 @@ mod tests {
         let t = tokens("the US and us, ЕС");
         let caps: Vec<bool> = t.iter().map(|t| t.caps).collect();
         assert_eq!(caps, [false, true, false, false, true]);
+    }
+
+    #[test]
+    fn fast_case_table_agrees_with_unicode() {
+        for c in ('\u{0}'..='\u{052F}').chain(['İ', 'ı', 'ä', 'Ş', 'ğ']) {
+            let expected = if c.is_uppercase() {
+                Some(Case::Upper)
+            } else if c.is_lowercase() {
+                Some(Case::Lower)
+            } else if c.is_alphanumeric() || is_combining_mark(c) {
+                Some(Case::None)
+            } else {
+                None
+            };
+            assert!(letter_case(c) == expected, "{c:?} U+{:04X}", c as u32);
+        }
     }
 
     #[test]
