@@ -147,7 +147,8 @@ pub fn tokens(text: &str) -> Vec<Token> {
     let (mut upper, mut lower, mut initial) = (0, 0, false);
     // The first word, and a word after . ! ? or a line break, starts a sentence.
     let (mut sentence_start, mut word_starts_sentence) = (true, true);
-    let mut chars = text.chars().peekable();
+    // A space after the text ends its last word like any other.
+    let mut chars = text.chars().chain(std::iter::once(' ')).peekable();
     while let Some(c) = chars.next() {
         let apostrophe = matches!(c, '\'' | '’' | 'ʼ' | '`' | '´');
         if let Some(case) = letter_case(c) {
@@ -167,24 +168,11 @@ pub fn tokens(text: &str) -> Vec<Token> {
             }
             if !cur.is_empty() {
                 let caps = upper >= 2 && lower == 0;
-                flush(
-                    &mut words,
-                    &mut cur,
-                    caps,
-                    caps || (initial && !word_starts_sentence),
-                );
+                let name = caps || (initial && !word_starts_sentence);
+                flush(&mut words, &mut cur, caps, name);
                 (upper, lower) = (0, 0);
             }
         }
-    }
-    if !cur.is_empty() {
-        let caps = upper >= 2 && lower == 0;
-        flush(
-            &mut words,
-            &mut cur,
-            caps,
-            caps || (initial && !word_starts_sentence),
-        );
     }
     words
 }
