@@ -195,3 +195,24 @@ fn every_example_question_finds_its_own_topic() {
         misses.join("\n")
     );
 }
+
+#[test]
+fn language_detection_reads_letters_words_and_scripts() {
+    use atazan::search::langid::LangId;
+    let id = LangId::train(&engine().content);
+    let cases = [
+        ("Құрылтайда қанша депутат болады?", Lang::Kk),
+        ("курылтайда канша депутат болады", Lang::Kk),
+        ("qurultaida qansha deputat bar", Lang::Kk),
+        ("Qūryltai qaşan jūmys isteidi?", Lang::Kk),
+        ("сколько депутатов будет в курултае", Lang::Ru),
+        // A Kazakh name inside a Russian question does not make it Kazakh.
+        ("реформа ата заң это что", Lang::Ru),
+        ("how many MPs will the Kurultai have", Lang::En),
+        ("what is the vice-presidency", Lang::En),
+    ];
+    for (q, want) in cases {
+        assert_eq!(id.detect(q), Some(want), "{q}");
+    }
+    assert_eq!(id.detect("👍 145 !!!"), None);
+}

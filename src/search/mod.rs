@@ -170,11 +170,6 @@ impl Matcher {
         penalty
     }
 
-    /// The language of a text, if it has letters to go by.
-    pub fn detect_lang(&self, text: &str) -> Option<Lang> {
-        self.langid.detect(text)
-    }
-
     /// Finds the answer to `question`; `lang` forces the answer language.
     pub fn find(&self, question: &str, lang: Option<Lang>) -> Match {
         let question = truncate(question, MAX_QUESTION_CHARS);

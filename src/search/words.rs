@@ -20,18 +20,6 @@ pub struct Word {
     pub terms: Vec<String>,
 }
 
-/// Words of a text known to be in `lang` (content).
-pub fn of_text(text: &str, lang: Lang) -> Vec<Word> {
-    text::tokens(text)
-        .into_iter()
-        .map(|t| Word {
-            caps: t.caps,
-            name: t.name,
-            ..analyze(&t.word, lang)
-        })
-        .collect()
-}
-
 /// Analyses many texts of known language, remembering each distinct word:
 /// content repeats its words across passages and example questions.
 #[derive(Default)]
@@ -40,7 +28,8 @@ pub struct Memo {
 }
 
 impl Memo {
-    /// Words of a text known to be in `lang`, as [`of_text`] gives them.
+    /// Words of a text known to be in `lang` (content): each word gets that
+    /// language's terms.
     pub fn of_text(&mut self, text: &str, lang: Lang) -> Vec<Word> {
         text::tokens(text)
             .into_iter()

@@ -236,15 +236,6 @@ pub fn analyze_word(word: &str, lang: Lang) -> String {
     stem::stem_key(&lower, lang)
 }
 
-/// Analyses text known to be in `lang`: every word stemmed for that language.
-pub fn analyze(text: &str, lang: Lang) -> Vec<String> {
-    tokenize(text)
-        .iter()
-        .map(|w| stem::stem_key(w, lang))
-        .filter(|k| !k.is_empty())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
