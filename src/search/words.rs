@@ -105,13 +105,31 @@ pub fn of_tokens(tokens: &[text::Token]) -> Vec<Word> {
 
 /// One lowercase word in an unknown language; `caps` if typed in capitals.
 pub fn any_word(word: &str, caps: bool) -> Word {
+    // People reuse the same few thousand words: each is analysed once per
+    // thread. The analysis depends on the word alone, never on the content.
+    thread_local! {
+        static SEEN: std::cell::RefCell<rustc_hash::FxHashMap<String, Word>> = Default::default();
+    }
+    const MAX_REMEMBERED: usize = 50_000;
+    SEEN.with(|cell| {
+        let mut seen = cell.borrow_mut();
+        if let Some(w) = seen.get(word) {
+            return Word { caps, ..w.clone() };
+        }
+        let w = analyze_any(word);
+        if seen.len() >= MAX_REMEMBERED {
+            seen.clear();
+        }
+        seen.insert(word.to_string(), w.clone());
+        Word { caps, ..w }
+    })
+}
+
+fn analyze_any(word: &str) -> Word {
     let langs = Script::of(word).langs();
     let key = text::fold::key(word);
     if stopwords::role_of_key(&key) == Some(Role::Stop) {
-        return Word {
-            caps,
-            ..stop_word(key)
-        };
+        return stop_word(key);
     }
     let mut terms: Vec<String> = Vec::with_capacity(6);
     if langs.is_empty() {
@@ -127,7 +145,7 @@ pub fn any_word(word: &str, caps: bool) -> Word {
     Word {
         role: role(&key, &terms),
         key,
-        caps,
+        caps: false,
         name: false,
         terms,
     }

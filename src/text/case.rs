@@ -10,6 +10,15 @@ pub fn push_lower(out: &mut String, c: char) {
         'İ' | 'I' | 'ı' => out.push('i'),
         'Ё' | 'ё' => out.push('е'),
         c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+        // Cyrillic, by code point (the general Unicode table is slow):
+        // А–Я and Ѐ–Џ have their lower case 0x20 and 0x50 above; the
+        // extensions (Kazakh ә ғ қ ң ө ұ ү һ) pair upper and lower neighbours.
+        'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        'Ѐ'..='Џ' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+        'а'..='џ' => out.push(c),
+        '\u{0460}'..='\u{0481}' | '\u{048A}'..='\u{04BF}' | '\u{04D0}'..='\u{04FF}' => {
+            out.push(char::from_u32(c as u32 | 1).unwrap_or(c))
+        }
         c => {
             // Anything else lowercases to a single char for the scripts we
             // serve; keep whatever the standard table gives for the rest.
@@ -39,6 +48,20 @@ mod tests {
     fn dotted_and_dotless_i_fold_to_i() {
         assert_eq!(lower("İİ Iı"), "ii ii");
         assert_eq!(lower("İ").chars().count(), 1);
+    }
+
+    #[test]
+    fn fast_cyrillic_lowercase_agrees_with_unicode() {
+        for c in '\u{0400}'..='\u{04FF}' {
+            let mut fast = String::new();
+            push_lower(&mut fast, c);
+            let slow: String = if c == 'Ё' || c == 'ё' {
+                "е".into()
+            } else {
+                c.to_lowercase().collect()
+            };
+            assert_eq!(fast, slow, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
