@@ -201,21 +201,23 @@ pub fn score(
             candidates.truncate(QUESTION_CANDIDATES);
         }
         let mut best_of_word = vec![0f32; word_weights.len()];
+        let mut words_met: Vec<usize> = Vec::new();
         for p in candidates {
             let mut best = 0f32;
             for q in &index.questions[p as usize] {
-                best_of_word.iter_mut().for_each(|b| *b = 0.0);
                 for &t in &q.terms {
                     let (word, idf) = s.term_word[t as usize];
                     if word > 0 {
                         let b = &mut best_of_word[word as usize - 1];
+                        if *b == 0.0 {
+                            words_met.push(word as usize - 1);
+                        }
                         *b = b.max(idf);
                     }
                 }
-                let matched: f32 = best_of_word
-                    .iter()
-                    .zip(&word_weights)
-                    .map(|(b, w)| b * w)
+                let matched: f32 = words_met
+                    .drain(..)
+                    .map(|w| std::mem::take(&mut best_of_word[w]) * word_weights[w])
                     .sum();
                 if matched > 0.0 {
                     best = best.max(2.0 * matched / (question_weight + q.weight));

@@ -142,8 +142,8 @@ pub fn tokenize(text: &str) -> Vec<String> {
 
 /// Splits text into words, remembering how each was capitalised.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
+    let mut words = Vec::with_capacity(text.len() / 6 + 1);
+    let mut cur = String::with_capacity(64);
     let (mut upper, mut lower, mut initial) = (0, 0, false);
     // The first word, and a word after . ! ? or a line break, starts a sentence.
     let (mut sentence_start, mut word_starts_sentence) = (true, true);
@@ -178,10 +178,15 @@ pub fn tokens(text: &str) -> Vec<Token> {
 }
 
 fn flush(words: &mut Vec<Token>, cur: &mut String, caps: bool, name: bool) {
-    let word = std::mem::take(cur);
-    if word.chars().count() <= MAX_WORD_CHARS {
-        words.push(Token { word, caps, name });
+    if cur.chars().count() <= MAX_WORD_CHARS {
+        // A copy of the exact size; `cur` keeps its buffer for the next word.
+        words.push(Token {
+            word: cur.as_str().to_owned(),
+            caps,
+            name,
+        });
     }
+    cur.clear();
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
