@@ -101,9 +101,9 @@ pub struct Matcher {
     typos: TypoIndex,
     langid: LangId,
     neutrality: Option<usize>,
-    /// Concept terms of the core synonym groups: the reform's own vocabulary
-    /// (see [`MIN_CONFIDENCE_ANCHORED`]).
-    anchors: Vec<String>,
+    /// Per term: whether it is the concept of a core synonym group, the
+    /// reform's own vocabulary (see [`MIN_CONFIDENCE_ANCHORED`]).
+    anchors: Vec<bool>,
 }
 
 impl Matcher {
@@ -127,13 +127,12 @@ impl Matcher {
                 .neutrality_passage
                 .as_deref()
                 .and_then(|id| content.passages.iter().position(|p| p.id == id));
-            let anchors = content
-                .synonyms
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| g.core)
-                .map(|(g, _)| index::concept_term(g as u32))
-                .collect();
+            let mut anchors = vec![false; index.names.len()];
+            for (g, _) in content.synonyms.iter().enumerate().filter(|(_, g)| g.core) {
+                if let Some(&t) = index.terms.get(&index::concept_term(g as u32)) {
+                    anchors[t as usize] = true;
+                }
+            }
             Matcher {
                 index,
                 phrases,

@@ -82,7 +82,7 @@ thread_local! {
 /// Scores the passages of `index` against the words of a question.
 pub fn score(
     index: &Index,
-    anchors: &[String],
+    anchors: &[bool],
     ws: &[Word],
     penalty: &HashMap<String, f32>,
 ) -> Scores {
@@ -121,7 +121,12 @@ pub fn score(
                 .iter()
                 .filter_map(|t| {
                     let id = *index.terms.get(t)?;
-                    Some((id, penalty.get(t).copied().unwrap_or(1.0)))
+                    let factor = if penalty.is_empty() {
+                        1.0
+                    } else {
+                        penalty.get(t).copied().unwrap_or(1.0)
+                    };
+                    Some((id, factor))
                 })
                 .collect();
             if alts.is_empty() {
@@ -142,7 +147,7 @@ pub fn score(
                 }
                 continue;
             }
-            let anchor = w.terms.iter().any(|t| anchors.contains(t));
+            let anchor = alts.iter().any(|&(t, _)| anchors[t as usize]);
             out.known += weight
                 * alts
                     .iter()
