@@ -70,7 +70,7 @@ pub fn add_concepts(words: &mut [Word], phrases: &Phrases) -> Vec<(usize, usize,
                 let term = concept_term(g);
                 for w in &mut words[start..end] {
                     if !w.terms.contains(&term) {
-                        w.terms.push(term.clone());
+                        std::sync::Arc::make_mut(&mut w.terms).push(term.clone());
                     }
                 }
             }
@@ -104,7 +104,7 @@ impl Index {
                     for w in ws.iter().filter(|w| w.role != Some(Role::Stop)) {
                         len += weight;
                         let mut ids = Vec::with_capacity(w.terms.len());
-                        for term in &w.terms {
+                        for term in w.terms.iter() {
                             let next = terms.len() as TermId;
                             let id = *terms.entry(term.clone()).or_insert(next);
                             *tf.entry(id).or_default() += weight;

@@ -162,7 +162,7 @@ impl Matcher {
                 let term = &self.index.names[id as usize];
                 if !w.terms.contains(term) {
                     penalty.insert(term.clone(), 1.0 - TYPO_PENALTY * d as f32);
-                    w.terms.push(term.clone());
+                    std::sync::Arc::make_mut(&mut w.terms).push(term.clone());
                 }
             }
         }

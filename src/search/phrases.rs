@@ -44,7 +44,7 @@ impl Phrases {
             return;
         }
         let idx = self.phrases.len();
-        for t in &words[0].terms {
+        for t in words[0].terms.iter() {
             let list = self.by_first.entry(t.clone()).or_default();
             if !list.contains(&idx) {
                 list.push(idx);
@@ -58,7 +58,7 @@ impl Phrases {
         let mut found = Vec::new();
         for start in 0..text.len() {
             let mut seen: Vec<usize> = Vec::new();
-            for t in &text[start].terms {
+            for t in text[start].terms.iter() {
                 let Some(candidates) = self.by_first.get(t) else {
                     continue;
                 };
@@ -98,7 +98,7 @@ fn same_word(phrase_word: &Word, text_word: &Word) -> bool {
     phrase_word
         .terms
         .iter()
-        .any(|t| text_word.terms.contains(t) && (t.len() >= 4 || *t == phrase_word.key))
+        .any(|t| text_word.terms.contains(t) && (t.len() >= 4 || **t == *phrase_word.key))
 }
 
 #[cfg(test)]

@@ -3,12 +3,17 @@
 use crate::lang::Lang;
 use crate::text::stopwords::{self, Role};
 use crate::text::{self, stem, Script};
+use std::sync::Arc;
 
 /// One word of a text, with every term it may stand for.
+///
+/// Words repeat, so the analysis is shared: cloning a `Word` copies two
+/// pointers, and its terms are copied only when a word gains one (a typo
+/// correction, a synonym group).
 #[derive(Debug, Clone)]
 pub struct Word {
     /// The folded key of the whole word, before stemming.
-    pub key: String,
+    pub key: Arc<str>,
     /// Whether it was written in capitals ("US").
     pub caps: bool,
     /// Whether it looks like a name ("Brexit", "SOLID").
@@ -17,7 +22,7 @@ pub struct Word {
     pub role: Option<Role>,
     /// Its terms: for a known language, that language's stems; for a question,
     /// the stems of every language its script allows.
-    pub terms: Vec<String>,
+    pub terms: Arc<Vec<String>>,
 }
 
 /// Analyses many texts of known language, remembering each distinct word:
@@ -56,18 +61,18 @@ fn analyze(word: &str, lang: Lang) -> Word {
     let terms = stem::terms_keyed(word, &key, lang);
     Word {
         role: role(&key, &terms),
-        key,
+        key: key.into(),
         caps: false,
         name: false,
-        terms,
+        terms: Arc::new(terms),
     }
 }
 
 /// A stop word is not stemmed: it only ever meets itself, in a phrase.
 fn stop_word(key: String) -> Word {
     Word {
-        terms: vec![key.clone()],
-        key,
+        terms: Arc::new(vec![key.clone()]),
+        key: key.into(),
         caps: false,
         name: false,
         role: Some(Role::Stop),
@@ -144,9 +149,9 @@ fn analyze_any(word: &str) -> Word {
     }
     Word {
         role: role(&key, &terms),
-        key,
+        key: key.into(),
         caps: false,
         name: false,
-        terms,
+        terms: Arc::new(terms),
     }
 }
