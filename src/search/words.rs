@@ -43,7 +43,7 @@ impl Memo {
                 let mut w = self
                     .seen
                     .entry((lang, t.word))
-                    .or_insert_with_key(|(lang, word)| analyze(word, *lang))
+                    .or_insert_with_key(|(lang, word)| analyze(word, &[*lang]))
                     .clone();
                 w.caps = caps;
                 w.name = name;
@@ -53,12 +53,24 @@ impl Memo {
     }
 }
 
-fn analyze(word: &str, lang: Lang) -> Word {
+/// Analyses a lowercase word as a word of any of `langs` (every language its
+/// script allows, for a question; the one it is written in, for content).
+fn analyze(word: &str, langs: &[Lang]) -> Word {
     let key = text::fold::key(word);
     if stopwords::role_of_key(&key) == Some(Role::Stop) {
         return stop_word(key);
     }
-    let terms = stem::terms_keyed(word, &key, lang);
+    let mut terms: Vec<String> = Vec::with_capacity(6);
+    if langs.is_empty() {
+        terms.push(key.clone());
+    }
+    for &lang in langs {
+        for t in stem::terms_keyed(word, &key, lang) {
+            if !terms.contains(&t) {
+                terms.push(t);
+            }
+        }
+    }
     Word {
         role: role(&key, &terms),
         key: key.into(),
@@ -121,37 +133,11 @@ pub fn any_word(word: &str, caps: bool) -> Word {
         if let Some(w) = seen.get(word) {
             return Word { caps, ..w.clone() };
         }
-        let w = analyze_any(word);
+        let w = analyze(word, Script::of(word).langs());
         if seen.len() >= MAX_REMEMBERED {
             seen.clear();
         }
         seen.insert(word.to_string(), w.clone());
         Word { caps, ..w }
     })
-}
-
-fn analyze_any(word: &str) -> Word {
-    let langs = Script::of(word).langs();
-    let key = text::fold::key(word);
-    if stopwords::role_of_key(&key) == Some(Role::Stop) {
-        return stop_word(key);
-    }
-    let mut terms: Vec<String> = Vec::with_capacity(6);
-    if langs.is_empty() {
-        terms.push(key.clone());
-    }
-    for &lang in langs {
-        for t in stem::terms_keyed(word, &key, lang) {
-            if !terms.contains(&t) {
-                terms.push(t);
-            }
-        }
-    }
-    Word {
-        role: role(&key, &terms),
-        key: key.into(),
-        caps: false,
-        name: false,
-        terms: Arc::new(terms),
-    }
 }
