@@ -49,7 +49,7 @@ pub struct Index {
     pub names: Vec<String>,
     /// Per term: inverse document frequency.
     pub idf: Vec<f32>,
-    /// Per term: (passage, saturated weighted term frequency).
+    /// Per term: (passage, saturated weighted term frequency), heaviest first.
     pub postings: Vec<Vec<(u32, f32)>>,
     /// IDF of a term found in one passage: what an unknown word weighs.
     pub max_idf: f32,
@@ -128,8 +128,10 @@ impl Index {
                 postings[term as usize].push((pi as u32, f * (K1 + 1.0) / (f + norm)));
             }
         }
+        // Impact order: the passages a term weighs most in come first, so a
+        // very common term can be read only as far as it matters.
         for list in &mut postings {
-            list.sort_by_key(|&(p, _)| p);
+            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         }
         let mut names = vec![String::new(); terms.len()];
         for (t, &id) in &terms {

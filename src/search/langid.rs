@@ -95,7 +95,7 @@ fn grams(form: &str, mut f: impl FnMut(u64)) {
 }
 
 /// Words read to tell the language.
-const DETECT_WORDS: usize = 16;
+const DETECT_WORDS: usize = 10;
 /// Log-odds for Kazakh before any letter is read.
 const KAZAKH_PRIOR: f32 = 1.0;
 /// Log-odds a word with a Kazakh-only letter adds for Kazakh.

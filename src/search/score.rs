@@ -68,8 +68,10 @@ struct Scratch {
     term_word: Vec<(u32, f32)>,
 }
 
+/// Postings read per term, at most (they are in impact order).
+const MAX_POSTINGS_READ: usize = 1024;
 /// Passages compared with their example questions, at most.
-const QUESTION_CANDIDATES: usize = 10;
+const QUESTION_CANDIDATES: usize = 8;
 /// A question of at most this many content words is short.
 const SHORT_QUESTION_WORDS: usize = 8;
 /// How many unknown words an unknown name in a short question weighs.
@@ -156,7 +158,9 @@ pub fn score(
             // A word scores by its best term in each passage.
             for &(t, f) in &alts {
                 let idf = f * index.idf[t as usize];
-                for &(p, tf) in &index.postings[t as usize] {
+                // Past the first few thousand passages of a very common term,
+                // the rest weigh no more and cannot decide the best answer.
+                for &(p, tf) in index.postings[t as usize].iter().take(MAX_POSTINGS_READ) {
                     let b = &mut s.word_best[p as usize];
                     if b.1 == 0.0 {
                         s.word_touched.push(p);
