@@ -47,6 +47,8 @@ pub(crate) const MAX_UNKNOWN_COUNTED: usize = 3;
 pub(crate) const QUESTION_WORD_WEIGHT: f32 = 0.3;
 /// A word nobody wrote in the content weighs this much of the rarest known word.
 pub(crate) const UNKNOWN_WORD_WEIGHT: f32 = 0.6;
+/// Unknown words of a question checked for typos, at most.
+const MAX_TYPO_WORDS: usize = 8;
 /// A term reached through a typo correction scores this much less per edit.
 const TYPO_PENALTY: f32 = 0.2;
 /// Only the start of a question is read: nobody asks in more words.
@@ -152,10 +154,13 @@ impl Matcher {
     /// reaches its synonym group.
     fn correct_typos(&self, ws: &mut [words::Word]) -> HashMap<String, f32> {
         let mut penalty: HashMap<String, f32> = HashMap::default();
-        for w in ws.iter_mut().filter(|w| w.role != Some(Role::Stop)) {
-            if w.terms.iter().any(|t| self.index.terms.contains_key(t)) {
-                continue;
-            }
+        let unknown = ws
+            .iter_mut()
+            .filter(|w| w.role != Some(Role::Stop))
+            .filter(|w| !w.terms.iter().any(|t| self.index.terms.contains_key(t)));
+        // A question with more unknown words than this is a story: its typos
+        // past the first few do not change what it is about.
+        for w in unknown.take(MAX_TYPO_WORDS) {
             let found: Vec<(u32, usize)> =
                 w.terms.iter().flat_map(|t| self.typos.lookup(t)).collect();
             for (id, d) in found {
