@@ -66,6 +66,13 @@ struct Scratch {
     /// Per term: 1 + the question word it stands for (0: not in the
     /// question), and its IDF; filled for the question's terms only.
     term_word: Vec<(u32, f32)>,
+    /// Small per-question lists, kept for their capacity.
+    alts: Vec<(TermId, f32)>,
+    query_terms: Vec<(TermId, usize, f32)>,
+    word_weights: Vec<f32>,
+    candidates: Vec<u32>,
+    best_of_word: Vec<f32>,
+    words_met: Vec<usize>,
 }
 
 /// Postings read per term, at most (they are in impact order).
@@ -100,8 +107,11 @@ pub fn score(
             s.term_word.resize(index.idf.len(), (0, 0.0));
         }
         // Per term of the question: which word it stands for, and its IDF.
-        let mut query_terms: Vec<(TermId, usize, f32)> = Vec::new();
-        let mut word_weights: Vec<f32> = Vec::new();
+        let mut query_terms = std::mem::take(&mut s.query_terms);
+        let mut word_weights = std::mem::take(&mut s.word_weights);
+        let mut alts = std::mem::take(&mut s.alts);
+        query_terms.clear();
+        word_weights.clear();
         let mut out = Scores {
             passages: Vec::new(),
             known: 0.0,
@@ -118,19 +128,16 @@ pub fn score(
             } else {
                 1.0
             };
-            let alts: Vec<(TermId, f32)> = w
-                .terms
-                .iter()
-                .filter_map(|t| {
-                    let id = *index.terms.get(t)?;
-                    let factor = if penalty.is_empty() {
-                        1.0
-                    } else {
-                        penalty.get(t).copied().unwrap_or(1.0)
-                    };
-                    Some((id, factor))
-                })
-                .collect();
+            alts.clear();
+            alts.extend(w.terms.iter().filter_map(|t| {
+                let id = *index.terms.get(t)?;
+                let factor = if penalty.is_empty() {
+                    1.0
+                } else {
+                    penalty.get(t).copied().unwrap_or(1.0)
+                };
+                Some((id, factor))
+            }));
             if alts.is_empty() {
                 let u = weight * index.max_idf * UNKNOWN_WORD_WEIGHT;
                 if w.name && short {
@@ -200,7 +207,9 @@ pub fn score(
                 *slot = (word as u32 + 1, idf);
             }
         }
-        let mut candidates: Vec<u32> = s.seen.clone();
+        let mut candidates = std::mem::take(&mut s.candidates);
+        candidates.clear();
+        candidates.extend_from_slice(&s.seen);
         if candidates.len() > QUESTION_CANDIDATES {
             candidates.select_nth_unstable_by(QUESTION_CANDIDATES, |a, b| {
                 s.acc[*b as usize]
@@ -209,9 +218,11 @@ pub fn score(
             });
             candidates.truncate(QUESTION_CANDIDATES);
         }
-        let mut best_of_word = vec![0f32; word_weights.len()];
-        let mut words_met: Vec<usize> = Vec::new();
-        for p in candidates {
+        let mut best_of_word = std::mem::take(&mut s.best_of_word);
+        best_of_word.clear();
+        best_of_word.resize(word_weights.len(), 0.0);
+        let mut words_met = std::mem::take(&mut s.words_met);
+        for &p in &candidates {
             let mut best = 0f32;
             for q in &index.questions[p as usize] {
                 for &t in &q.terms {
@@ -237,6 +248,8 @@ pub fn score(
         for &(t, _, _) in &query_terms {
             s.term_word[t as usize] = (0, 0.0);
         }
+        (s.alts, s.query_terms, s.word_weights) = (alts, query_terms, word_weights);
+        (s.candidates, s.best_of_word, s.words_met) = (candidates, best_of_word, words_met);
         out.passages.reserve(s.seen.len());
         for p in s.seen.drain(..) {
             let mut a = std::mem::take(&mut s.acc[p as usize]);
