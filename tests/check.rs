@@ -62,6 +62,17 @@ fn edit_line(text: &str, n: usize, f: impl FnOnce(&str) -> String) -> String {
     lines.join("\n")
 }
 
+/// Replaces the front-matter line starting with `key =` in the first passage
+/// of `topic`, runs `check`, and expects a diagnostic at that line naming `words`.
+fn assert_front_matter_diag(topic: &str, key: &str, replacement: &str, words: &[&str]) {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, topic);
+    let text = c.read(&rel);
+    let n = line_where(&text, |l| l.trim_start().starts_with(&format!("{key} =")));
+    c.write(&rel, edit_line(&text, n, |_| replacement.into()));
+    assert_diag(&check(&c), &c.path(&rel), n, words);
+}
+
 /// The 1-based line of the `## <lang>:` heading.
 fn heading(text: &str, lang: &str) -> usize {
     line_where(text, |l| l.trim_start().starts_with(&format!("## {lang}:")))
@@ -156,18 +167,10 @@ fn toml_syntax_error_does_not_claim_present_topics_missing() {
 
 #[test]
 fn unknown_topic_in_front_matter() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "kurultai");
-    let text = c.read(&rel);
-    let n = line_where(&text, |l| l.trim_start().starts_with("topic ="));
-    c.write(
-        &rel,
-        edit_line(&text, n, |_| r#"topic = "no-such-topic""#.into()),
-    );
-    assert_diag(
-        &check(&c),
-        &c.path(&rel),
-        n,
+    assert_front_matter_diag(
+        "kurultai",
+        "topic",
+        r#"topic = "no-such-topic""#,
         &["unknown topic", "no-such-topic"],
     );
 }
@@ -209,28 +212,15 @@ fn missing_translation() {
 
 #[test]
 fn missing_source() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "kurultai");
-    let text = c.read(&rel);
-    let n = line_where(&text, |l| l.trim_start().starts_with("sources ="));
-    c.write(&rel, edit_line(&text, n, |_| "sources = []".into()));
-    assert_diag(&check(&c), &c.path(&rel), n, &["source"]);
+    assert_front_matter_diag("kurultai", "sources", "sources = []", &["source"]);
 }
 
 #[test]
 fn unknown_source_id() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "referendum");
-    let text = c.read(&rel);
-    let n = line_where(&text, |l| l.trim_start().starts_with("sources ="));
-    c.write(
-        &rel,
-        edit_line(&text, n, |_| r#"sources = ["no-such-source"]"#.into()),
-    );
-    assert_diag(
-        &check(&c),
-        &c.path(&rel),
-        n,
+    assert_front_matter_diag(
+        "referendum",
+        "sources",
+        r#"sources = ["no-such-source"]"#,
         &["unknown source", "no-such-source"],
     );
 }
@@ -377,18 +367,10 @@ fn kazakh_letters_in_russian_section() {
 
 #[test]
 fn related_id_that_does_not_exist() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "vice-president");
-    let text = c.read(&rel);
-    let n = line_where(&text, |l| l.trim_start().starts_with("related ="));
-    c.write(
-        &rel,
-        edit_line(&text, n, |_| r#"related = ["no-such-passage"]"#.into()),
-    );
-    assert_diag(
-        &check(&c),
-        &c.path(&rel),
-        n,
+    assert_front_matter_diag(
+        "vice-president",
+        "related",
+        r#"related = ["no-such-passage"]"#,
         &["related", "no-such-passage"],
     );
 }
