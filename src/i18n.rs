@@ -27,6 +27,12 @@ pub enum Msg {
     LangAuto,
     /// A number that is not in the menu.
     NoSuchItem,
+    /// The reply to a message that is only a greeting.
+    Greeting,
+    /// The reply to a message that is only thanks.
+    Thanks,
+    /// Heading of "did you mean…" candidates.
+    Unsure,
 }
 
 /// The text of `msg` in `lang`.
@@ -67,6 +73,15 @@ pub fn t(msg: Msg, lang: Lang) -> &'static str {
         (NoSuchItem, Kk) => "Мұндай нөмір жоқ. /topics — тақырыптар тізімі.",
         (NoSuchItem, Ru) => "Такого номера нет. /topics — список тем.",
         (NoSuchItem, En) => "There is no such number. /topics lists the topics.",
+        (Greeting, Kk) => "Сәлеметсіз бе! Конституциялық реформа туралы сұрағыңызды жазыңыз немесе тақырыпты таңдаңыз.",
+        (Greeting, Ru) => "Здравствуйте! Задайте вопрос о конституционной реформе или выберите тему.",
+        (Greeting, En) => "Hello! Ask me about the constitutional reform, or pick a topic.",
+        (Thanks, Kk) => "Рахмет! Тағы сұрақ болса, жаза беріңіз.",
+        (Thanks, Ru) => "Пожалуйста! Если будут ещё вопросы — пишите.",
+        (Thanks, En) => "You're welcome! Ask me anything else about the reform.",
+        (Unsure, Kk) => "Сұрағыңызды дәл түсінгеніме сенімді емеспін. Мына тақырыптардың бірін сұрадыңыз ба?",
+        (Unsure, Ru) => "Не уверен, что правильно понял вопрос. Возможно, вы имели в виду одно из этого?",
+        (Unsure, En) => "I'm not sure I understood. Did you mean one of these?",
     }
 }
 

@@ -40,7 +40,8 @@ pub fn lint(dir: &Path, content: &Content) -> Vec<Finding> {
                     Outcome::Answer(a) | Outcome::Neutral(a) if content.passages[a].topic != p.topic => {
                         (false, format!("is answered from `{}` (topic `{}`)", content.passages[a].id, content.passages[a].topic))
                     }
-                    Outcome::Unknown | Outcome::Empty => (false, "is not answered: add words it shares with the passage".to_string()),
+                    Outcome::Greeting | Outcome::Thanks => (true, "is taken as small talk: a routing.toml `smalltalk` phrase is all it says".to_string()),
+                    Outcome::Unknown | Outcome::Unsure | Outcome::Empty => (false, "is not answered: add words it shares with the passage".to_string()),
                     _ => continue,
                 };
                 let line = text

@@ -5,16 +5,77 @@ use crate::content::Content;
 use crate::i18n::{t, Msg};
 use crate::lang::Lang;
 use crate::search::{Match, Outcome};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Related passages offered under an answer.
 pub const MAX_SUGGESTIONS: usize = 3;
+
+/// What kind of reply it is: front ends, statistics and the journal tell
+/// answers from refusals and small talk by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A passage answers the question.
+    Answer,
+    /// The question asked the bot to take a side: the neutrality passage.
+    Neutral,
+    /// Not sure: candidates are offered ("did you mean…").
+    Unsure,
+    /// Nothing answers it.
+    Unknown,
+    /// Outside the bot's subject.
+    OutOfScope,
+    /// No words to go by.
+    Empty,
+    /// Only a greeting.
+    Greeting,
+    /// Only thanks.
+    Thanks,
+}
+
+impl Kind {
+    /// The kind of reply for a matcher outcome.
+    pub fn of(outcome: Outcome) -> Kind {
+        match outcome {
+            Outcome::Answer(_) => Kind::Answer,
+            Outcome::Neutral(_) => Kind::Neutral,
+            Outcome::Unsure => Kind::Unsure,
+            Outcome::Unknown => Kind::Unknown,
+            Outcome::OutOfScope => Kind::OutOfScope,
+            Outcome::Empty => Kind::Empty,
+            Outcome::Greeting => Kind::Greeting,
+            Outcome::Thanks => Kind::Thanks,
+        }
+    }
+
+    /// The name used in JSON, logs and metrics labels.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Answer => "answer",
+            Kind::Neutral => "neutral",
+            Kind::Unsure => "unsure",
+            Kind::Unknown => "unknown",
+            Kind::OutOfScope => "out_of_scope",
+            Kind::Empty => "empty",
+            Kind::Greeting => "greeting",
+            Kind::Thanks => "thanks",
+        }
+    }
+
+    /// Whether the question went unanswered for want of a passage: what
+    /// operators should look at to write missing content.
+    pub fn is_unanswered(self) -> bool {
+        matches!(self, Kind::Unknown | Kind::Unsure)
+    }
+}
 
 /// One answer, ready to print or send. Its JSON form is the `ask --json` contract.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reply {
     /// Whether a passage answers the question.
     pub answered: bool,
+    /// What kind of reply it is.
+    pub kind: Kind,
     /// The topic of the passage.
     pub topic: Option<String>,
     /// The passage id.
@@ -29,8 +90,11 @@ pub struct Reply {
     pub text: String,
     /// How the sources of the passage are named, in the answer language.
     pub sources: Vec<String>,
-    /// Ids of related passages.
+    /// Ids of related passages; for [`Kind::Unsure`], the candidates.
     pub suggestions: Vec<String>,
+    /// The best-scoring passage, even when it was not good enough to answer
+    /// with: operators see what almost matched an unanswered question.
+    pub best: Option<String>,
 }
 
 impl Reply {
@@ -42,10 +106,24 @@ impl Reply {
             let msg = match m.outcome {
                 Outcome::Empty => Msg::Empty,
                 Outcome::OutOfScope => Msg::OutOfScope,
+                Outcome::Greeting => Msg::Greeting,
+                Outcome::Thanks => Msg::Thanks,
+                Outcome::Unsure => Msg::Unsure,
                 _ => Msg::DontKnow,
+            };
+            // Unsure: the candidates are offered, never asserted.
+            let suggestions = match m.outcome {
+                Outcome::Unsure => m
+                    .ranked
+                    .iter()
+                    .take(MAX_SUGGESTIONS)
+                    .map(|&(i, _)| content.passages[i].id.clone())
+                    .collect(),
+                _ => Vec::new(),
             };
             return Reply {
                 answered: false,
+                kind: Kind::of(m.outcome),
                 topic: None,
                 passage: None,
                 lang,
@@ -53,7 +131,11 @@ impl Reply {
                 title: None,
                 text: t(msg, lang).to_string(),
                 sources: Vec::new(),
-                suggestions: Vec::new(),
+                suggestions,
+                best: m
+                    .ranked
+                    .first()
+                    .map(|&(i, _)| content.passages[i].id.clone()),
             };
         };
         // Passages scoring close to the best are worth suggesting; after a
@@ -66,6 +148,7 @@ impl Reply {
             .map(|&(i, _)| i)
             .collect();
         let mut reply = Reply::passage(content, pi, lang, score, &close);
+        reply.kind = Kind::of(m.outcome);
         if matches!(m.outcome, Outcome::Neutral(_)) {
             // What the question asked about, besides taking a side, comes first.
             let factual = close
@@ -99,6 +182,7 @@ impl Reply {
         }
         Reply {
             answered: true,
+            kind: Kind::Answer,
             topic: Some(p.topic.clone()),
             passage: Some(p.id.clone()),
             lang,
@@ -112,6 +196,7 @@ impl Reply {
                 .map(|s| s.title.get(lang).clone())
                 .collect(),
             suggestions,
+            best: Some(p.id.clone()),
         }
     }
 

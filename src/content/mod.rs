@@ -127,6 +127,13 @@ pub struct Routing {
     pub procedure: Vec<String>,
     /// Words that put a question outside the bot's scope.
     pub out_of_scope: Vec<String>,
+    /// Greetings ("сәлем", "привет", "hi"): a message of nothing else gets a
+    /// greeting back, not "I don't know".
+    #[serde(default)]
+    pub greetings: PerLang<Vec<String>>,
+    /// Thanks ("рахмет", "спасибо", "thanks"), answered like greetings.
+    #[serde(default)]
+    pub thanks: PerLang<Vec<String>>,
 }
 
 impl Content {

@@ -60,6 +60,8 @@ struct RoutingFile {
     neutrality: Option<Neutrality>,
     #[serde(default)]
     out_of_scope: Option<OutOfScope>,
+    #[serde(default)]
+    smalltalk: Option<PerLang<Smalltalk>>,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +83,15 @@ struct Neutrality {
 struct OutOfScope {
     #[serde(default)]
     terms: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Smalltalk {
+    #[serde(default)]
+    greetings: Vec<String>,
+    #[serde(default)]
+    thanks: Vec<String>,
 }
 
 /// Parses a TOML file, reporting a syntax error at its line.
@@ -291,6 +302,10 @@ pub fn build(
     }
     if let Some(o) = routing_file.out_of_scope {
         routing.out_of_scope = o.terms;
+    }
+    if let Some(s) = routing_file.smalltalk {
+        routing.greetings = PerLang::from_fn(|l| s.get(l).greetings.clone());
+        routing.thanks = PerLang::from_fn(|l| s.get(l).thanks.clone());
     }
 
     Content {

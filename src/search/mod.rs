@@ -66,10 +66,17 @@ pub enum Outcome {
     Neutral(usize),
     /// Nothing answers it well enough.
     Unknown,
+    /// Not sure enough to answer, but the question uses the reform's own
+    /// vocabulary: the best candidates are worth offering ("did you mean…").
+    Unsure,
     /// It names something outside the bot's scope.
     OutOfScope,
     /// There were no words to go by (empty, emoji, punctuation).
     Empty,
+    /// Only a greeting ("сәлем", "привет", "hi").
+    Greeting,
+    /// Only thanks ("рахмет", "спасибо", "thanks").
+    Thanks,
 }
 
 /// The matcher's answer to one question.
@@ -176,6 +183,7 @@ impl Matcher {
 
     /// Finds the answer to `question`; `lang` forces the answer language.
     pub fn find(&self, question: &str, lang: Option<Lang>) -> Match {
+        let forced = lang;
         let question = truncate(question, MAX_QUESTION_CHARS);
         let mut tokens = crate::text::tokens(question);
         tokens.truncate(MAX_WORDS);
@@ -203,6 +211,16 @@ impl Matcher {
         // ("we argue whether unity or sovereignty matters most: who is right?"
         // gets neutrality, then the principles).
         let has = |c: Concept| routes.iter().any(|r| r.2 == c);
+        // Greetings and thanks are politeness around a question, or the whole
+        // message: they never count as words of the question.
+        for &(start, end, _) in routes
+            .iter()
+            .filter(|r| matches!(r.2, Concept::Greeting(_) | Concept::Thanks(_)))
+        {
+            for w in &mut ws[start..end] {
+                w.role = Some(Role::Stop);
+            }
+        }
         let takes_side = has(Concept::Neutrality)
             || (has(Concept::Judgement) && has(Concept::Choice) && !has(Concept::Procedure));
         let neutral = self.neutrality.filter(|_| takes_side);
@@ -221,7 +239,20 @@ impl Matcher {
         }
         let scores = score::score(&self.index, &self.anchors, &ws, &penalty);
         if scores.words == 0 && neutral.is_none() {
-            return empty(Outcome::Empty);
+            // Small talk alone is answered in its own language: "рахмет" is
+            // Kazakh however few letters say so.
+            let smalltalk = routes.iter().rev().find_map(|r| match r.2 {
+                Concept::Thanks(l) => Some((Outcome::Thanks, l)),
+                Concept::Greeting(l) => Some((Outcome::Greeting, l)),
+                _ => None,
+            });
+            return match smalltalk {
+                Some((outcome, l)) => Match {
+                    lang: forced.unwrap_or(l),
+                    ..empty(outcome)
+                },
+                None => empty(Outcome::Empty),
+            };
         }
         let mut ranked: Vec<(usize, f32)> = scores
             .passages
@@ -262,6 +293,8 @@ impl Matcher {
         );
         let outcome = if confidence >= needed {
             Outcome::Answer(top)
+        } else if best.anchored {
+            Outcome::Unsure
         } else {
             Outcome::Unknown
         };
@@ -292,6 +325,14 @@ fn phrases_of(content: &Content) -> Phrases {
     ] {
         for phrase in list {
             phrases.add(phrase, concept);
+        }
+    }
+    for lang in Lang::ALL {
+        for phrase in routing.greetings.get(lang) {
+            phrases.add(phrase, Concept::Greeting(lang));
+        }
+        for phrase in routing.thanks.get(lang) {
+            phrases.add(phrase, Concept::Thanks(lang));
         }
     }
     phrases

@@ -2,6 +2,7 @@
 //! groups, requests to take a side, out-of-scope names.
 
 use super::words::{self, Word};
+use crate::lang::Lang;
 use rustc_hash::FxHashMap as HashMap;
 
 /// What a phrase stands for.
@@ -19,6 +20,10 @@ pub enum Concept {
     Procedure,
     /// A name that puts the question out of scope.
     OutOfScope,
+    /// A greeting, in a language.
+    Greeting(Lang),
+    /// Thanks, in a language.
+    Thanks(Lang),
 }
 
 #[derive(Debug)]
