@@ -21,12 +21,15 @@
 //! - [`lang`]: the three languages.
 //! - [`lint`]: content checks that need the matcher (example questions reach their passage).
 
+pub mod config;
 pub mod content;
+pub mod dialog;
 pub mod engine;
 pub mod i18n;
 pub mod kb;
 pub mod lang;
 pub mod lint;
+pub mod live;
 pub mod reply;
 pub mod search;
 pub mod text;

@@ -3,6 +3,7 @@
 mod cli;
 
 use anyhow::Result;
+use atazan::config::Config;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,26 +13,35 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "atazan", version, about)]
 struct Args {
-    /// The content folder.
-    #[arg(long, global = true, default_value = "content", value_name = "DIR")]
-    content: PathBuf,
-    /// The data folder (the sled knowledge base).
-    #[arg(
-        long,
-        global = true,
-        env = "ATAZAN_DATA",
-        default_value = "data",
-        value_name = "DIR"
-    )]
-    data: PathBuf,
+    /// A TOML configuration file (also ATAZAN_CONFIG); `atazan config` shows
+    /// every setting and its variable.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The content folder [default: content; also ATAZAN_CONTENT].
+    #[arg(long, global = true, value_name = "DIR")]
+    content: Option<PathBuf>,
+    /// The data folder: the sled knowledge base, users' language choices and
+    /// the journal [default: data; also ATAZAN_DATA].
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run the Telegram bot (long polling); the token comes from TELOXIDE_TOKEN.
-    Run,
+    /// Run the Telegram bot; the token comes from TELOXIDE_TOKEN. Long polling
+    /// unless a webhook URL is given.
+    Run {
+        /// Webhook mode: the public HTTPS URL Telegram posts updates to (also
+        /// ATAZAN_WEBHOOK_URL).
+        #[arg(long, value_name = "URL")]
+        webhook_url: Option<String>,
+        /// Webhook mode: the local address to listen on [default:
+        /// 0.0.0.0:8080; also ATAZAN_LISTEN].
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::SocketAddr>,
+    },
     /// Chat with the bot in the terminal, no Telegram needed.
     Chat,
     /// Answer one question, or one question per line from standard input.
@@ -45,13 +55,20 @@ enum Command {
         /// The question; without it, questions are read from standard input.
         question: Vec<String>,
     },
-    /// Validate a content folder: `file:line: message` per problem.
+    /// Validate a content folder: `file:line: message` per problem, then what
+    /// a reload would change against the version in service.
     Check {
         /// The folder to check (default: --content).
         dir: Option<PathBuf>,
     },
     /// Print every passage as JSON lines, one per passage and language.
     Export,
+    /// Print the effective configuration (token masked) and where each
+    /// setting comes from.
+    Config,
+    /// Exit 0 when the running bot answers its /healthz (for Docker's
+    /// HEALTHCHECK); prints what it said.
+    Health,
 }
 
 fn main() -> ExitCode {
@@ -75,21 +92,42 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn run(args: Args) -> Result<ExitCode> {
-    let token_set = std::env::var("TELOXIDE_TOKEN").is_ok_and(|t| !t.trim().is_empty());
+    let mut config = Config::load(args.config.as_deref(), |var| std::env::var(var).ok())?;
+    if let Some(dir) = args.content {
+        config.content = dir;
+    }
+    if let Some(dir) = args.data {
+        config.data = dir;
+    }
+    if let Some(Command::Run {
+        webhook_url,
+        listen,
+    }) = &args.command
+    {
+        if let Some(url) = webhook_url {
+            config.webhook.url = Some(url.clone());
+        }
+        if let Some(addr) = listen {
+            config.webhook.listen = *addr;
+        }
+        config.validate()?;
+    }
     match args.command {
-        None if token_set => cli::run::run(&args.content, &args.data),
+        None if config.token().is_some() => cli::run::run(&config),
         None => {
             eprintln!("{}", cli::run::NO_TOKEN_HINT);
-            cli::chat::chat(&args.content, &args.data)
+            cli::chat::chat(&config)
         }
-        Some(Command::Run) => cli::run::run(&args.content, &args.data),
-        Some(Command::Chat) => cli::chat::chat(&args.content, &args.data),
+        Some(Command::Run { .. }) => cli::run::run(&config),
+        Some(Command::Chat) => cli::chat::chat(&config),
         Some(Command::Ask {
             lang,
             json,
             question,
-        }) => cli::ask::ask(&args.content, &args.data, lang, json, &question),
-        Some(Command::Check { dir }) => cli::check(dir.as_deref().unwrap_or(&args.content)),
-        Some(Command::Export) => cli::export(&args.content),
+        }) => cli::ask::ask(&config, lang, json, &question),
+        Some(Command::Check { dir }) => cli::check(dir.as_deref().unwrap_or(&config.content)),
+        Some(Command::Export) => cli::export(&config.content),
+        Some(Command::Config) => cli::show_config(&config),
+        Some(Command::Health) => cli::run::health(&config),
     }
 }

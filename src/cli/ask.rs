@@ -5,18 +5,17 @@ use atazan::engine::Engine;
 use atazan::reply::Reply;
 use atazan::Lang;
 use std::io::{BufRead, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 /// Answers the question in `words`, or every line of stdin when there is none.
 pub fn ask(
-    content: &Path,
-    data: &Path,
+    config: &atazan::config::Config,
     lang: Option<Lang>,
     json: bool,
     words: &[String],
 ) -> Result<ExitCode> {
-    let (_kb, engine) = super::load_engine(content, data)?;
+    let live = super::open_live(config)?;
+    let engine = live.engine();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if !words.is_empty() {
         let reply = engine.answer(&words.join(" "), lang);

@@ -1,32 +1,56 @@
-//! `atazan chat`: the bot in a terminal, topics browsable by number.
+//! `atazan chat`: the bot in a terminal. It shows the same screens as the
+//! Telegram bot (`atazan::dialog`), with buttons as numbered choices, and
+//! picks up content changes while it runs.
 
 use anyhow::{Context, Result};
-use atazan::content::Content;
-use atazan::engine::Engine;
+use atazan::dialog::{self, Action, Block, Screen};
 use atazan::i18n::{t, Msg};
+use atazan::live::{self, Reloaded};
 use atazan::Lang;
 use std::io::{BufRead, Write};
-use std::path::Path;
 use std::process::ExitCode;
-
-/// What a number typed next refers to.
-enum Menu {
-    Topics,
-    Passages(String),
-}
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Runs the terminal chat until end of input or `/quit`.
-pub fn chat(content: &Path, data: &Path) -> Result<ExitCode> {
-    let (_kb, engine) = super::load_engine(content, data)?;
+pub fn chat(config: &atazan::config::Config) -> Result<ExitCode> {
+    let live = Arc::new(super::open_live(config)?);
+    // Reload notes go to stderr, so they never mix into an answer.
+    let _watch = if config.reload.watch {
+        live::watch(
+            Arc::clone(&live),
+            Duration::from_millis(config.reload.debounce_ms),
+            |outcome| match outcome {
+                Ok(Reloaded::Updated { to, .. }) => {
+                    eprintln!("atazan: content updated to version {to}")
+                }
+                Ok(Reloaded::Refused { serving, problems }) => {
+                    for p in &problems {
+                        eprintln!("{p}");
+                    }
+                    eprintln!(
+                        "atazan: {} problem(s): still answering from version {serving}",
+                        problems.len()
+                    );
+                }
+                Ok(Reloaded::Unchanged { .. }) => {}
+                Err(e) => eprintln!("atazan: {e}"),
+            },
+        )
+        .map_err(|e| tracing::warn!(error = %e, "cannot watch the content folder"))
+        .ok()
+    } else {
+        None
+    };
+
     let mut out = std::io::stdout().lock();
-    let mut fixed: Option<Lang> = None;
-    let mut ui = Lang::Kk;
-    let mut menu = Menu::Topics;
-    writeln!(out, "{}\n{}\n", t(Msg::Welcome, ui), t(Msg::ChatHelp, ui))?;
-    print_topics(&mut out, &engine.content, ui)?;
-    let stdin = std::io::stdin();
+    let mut forced: Option<Lang> = None;
+    let mut lang = Lang::Kk;
+    let mut screen = dialog::welcome(&live.engine(), lang);
+    writeln!(out, "{}", t(Msg::ChatHelp, lang))?;
+    show(&mut out, &screen)?;
+    let mut input = std::io::stdin().lock();
     let mut line = Vec::new();
-    let mut input = stdin.lock();
     loop {
         write!(out, "\n> ")?;
         out.flush()?;
@@ -41,72 +65,71 @@ pub fn chat(content: &Path, data: &Path) -> Result<ExitCode> {
         }
         let text = String::from_utf8_lossy(&line);
         let text = text.trim();
-        match text.split_whitespace().next().unwrap_or("") {
+        // One engine per input line: a reload in between never mixes versions.
+        let engine = live.engine();
+        let mut words = text.split_whitespace();
+        let next = match words.next().unwrap_or("") {
             "/quit" | "/exit" => break,
-            "/help" | "/start" => writeln!(out, "{}", t(Msg::ChatHelp, ui))?,
-            "/topics" => {
-                menu = Menu::Topics;
-                print_topics(&mut out, &engine.content, ui)?;
+            "/help" => {
+                writeln!(out, "{}", t(Msg::ChatHelp, lang))?;
+                continue;
             }
+            "/start" => dialog::start(&engine, lang, words.next().unwrap_or("")),
+            "/topics" => dialog::menu(&engine, lang),
+            "/about" => dialog::about(&engine, lang, config.journal.retention_days),
             "/lang" => {
-                let arg = text.split_whitespace().nth(1).unwrap_or("auto");
-                fixed = arg.parse().ok();
-                if let Some(l) = fixed {
-                    ui = l;
-                    writeln!(out, "{}", t(Msg::LangSwitched, l))?;
-                } else {
-                    writeln!(out, "{}", t(Msg::LangAuto, ui))?;
+                // In the terminal `/lang` fixes the answer language too:
+                // there is no Telegram profile to tell the menu language by.
+                forced = words.next().and_then(|w| w.parse().ok());
+                match forced {
+                    Some(l) => {
+                        lang = l;
+                        writeln!(out, "{}", t(Msg::LangSwitched, l))?;
+                    }
+                    None => writeln!(out, "{}", t(Msg::LangAuto, lang))?,
                 }
+                continue;
             }
             n if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
-                let n: usize = n.parse().unwrap_or(0);
-                menu = pick(&mut out, &engine, menu, n, ui)?;
-            }
-            _ => {
-                let reply = engine.answer(text, fixed);
-                ui = reply.lang;
-                writeln!(out, "\n{}", reply.to_plain(&engine.content))?;
-                if !reply.answered {
-                    menu = Menu::Topics;
-                    print_topics(&mut out, &engine.content, ui)?;
+                let picked = n
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| screen.buttons().nth(n.wrapping_sub(1)))
+                    .map(|b| b.action.clone());
+                match picked {
+                    Some(Action::Vote { lang: l, .. }) => {
+                        writeln!(out, "{}", dialog::voted(l))?;
+                        continue;
+                    }
+                    Some(action) => dialog::open(&engine, &action),
+                    None => {
+                        writeln!(out, "{}", t(Msg::NoSuchItem, lang))?;
+                        continue;
+                    }
                 }
             }
-        }
+            _ => dialog::answer(&engine, text, forced),
+        };
+        screen = next;
+        lang = screen.lang;
+        writeln!(out)?;
+        show(&mut out, &screen)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_topics(out: &mut impl Write, content: &Content, lang: Lang) -> Result<()> {
-    writeln!(out, "{}:", t(Msg::Topics, lang))?;
-    for (i, topic) in content.topics.iter().enumerate() {
-        writeln!(out, "  {}. {}", i + 1, topic.title.get(lang))?;
-    }
-    Ok(())
-}
-
-fn pick(out: &mut impl Write, engine: &Engine, menu: Menu, n: usize, lang: Lang) -> Result<Menu> {
-    let content = &engine.content;
-    match menu {
-        Menu::Topics => match content.topics.get(n.wrapping_sub(1)) {
-            Some(topic) => {
-                writeln!(out, "{}:", topic.title.get(lang))?;
-                for (i, p) in content.passages_of(&topic.id).enumerate() {
-                    writeln!(out, "  {}. {}", i + 1, p.text.get(lang).title)?;
-                }
-                Ok(Menu::Passages(topic.id.clone()))
-            }
-            None => {
-                writeln!(out, "{}", t(Msg::NoSuchItem, lang))?;
-                Ok(Menu::Topics)
-            }
-        },
-        Menu::Passages(topic) => {
-            let picked = content.passages_of(&topic).nth(n.wrapping_sub(1));
-            match picked.and_then(|p| engine.passage_reply(&p.id, lang)) {
-                Some(reply) => writeln!(out, "\n{}", reply.to_plain(content))?,
-                None => writeln!(out, "{}", t(Msg::NoSuchItem, lang))?,
-            }
-            Ok(Menu::Passages(topic))
+/// A screen as plain text, its buttons numbered.
+fn show(out: &mut impl Write, screen: &Screen) -> Result<()> {
+    for block in &screen.blocks {
+        match block {
+            Block::Breadcrumb(path) => writeln!(out, "[{}]", path.join(" › "))?,
+            Block::Title(s) => writeln!(out, "{s}\n")?,
+            Block::Text(s) | Block::Note(s) => writeln!(out, "{s}\n")?,
+            Block::Sources(label, s) => writeln!(out, "{label}: {}\n", s.join("; "))?,
         }
     }
+    for (i, b) in screen.buttons().enumerate() {
+        writeln!(out, "  {}. {}", i + 1, b.label)?;
+    }
+    Ok(())
 }

@@ -5,16 +5,16 @@ pub mod chat;
 pub mod run;
 
 use anyhow::{Context, Result};
+use atazan::config::Config;
 use atazan::content::ContentFiles;
-use atazan::engine::Engine;
-use atazan::kb::{Kb, KbError, Sync};
+use atazan::kb::KbError;
 use atazan::lint;
+use atazan::live::Live;
 use atazan::Lang;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// Logs go to stderr; `RUST_LOG` sets the level (warnings by default, so the
 /// terminal chat and `ask` print nothing but answers).
@@ -28,39 +28,58 @@ pub fn init_logging() {
 }
 
 /// Opens the knowledge base and brings it to the content folder. The caller
-/// keeps the returned `Kb` for as long as it answers: it holds the data
-/// folder's lock, so a second process gets a clear "in use" error.
-pub fn load_engine(content: &Path, data: &Path) -> Result<(Kb, Engine)> {
-    let kb = Kb::open(data)?;
-    let (snapshot, sync) = match kb.sync_dir(content) {
-        Ok(s) => s,
-        Err(KbError::Invalid(diags)) => {
-            for d in &diags {
+/// keeps the returned [`Live`] for as long as it answers: it holds the data
+/// folder's lock, so a second process gets a clear "in use" error. An invalid
+/// folder is reported and the last valid version answers; with none, this
+/// fails with the problems.
+pub fn open_live(config: &Config) -> Result<Live> {
+    match Live::open(&config.content, &config.data) {
+        Ok((live, problems)) => {
+            if !problems.is_empty() {
+                for d in &problems {
+                    eprintln!("{d}");
+                }
+                eprintln!(
+                    "atazan: {} problem(s) in {}; answering from the last valid version {}",
+                    problems.len(),
+                    config.content.display(),
+                    live.version()
+                );
+            }
+            Ok(live)
+        }
+        Err(KbError::Invalid(problems)) => {
+            for d in &problems {
                 eprintln!("{d}");
             }
-            match kb.current() {
-                // Keep serving what was valid last time, and say so.
-                Some(old) => {
-                    eprintln!(
-                        "atazan: {} problem(s) in {}; answering from the last valid version {}",
-                        diags.len(),
-                        content.display(),
-                        old.version
-                    );
-                    (old, Sync::Unchanged)
-                }
-                None => anyhow::bail!(
-                    "{} problem(s) in {}: fix them (atazan check) and try again",
-                    diags.len(),
-                    content.display()
-                ),
-            }
+            anyhow::bail!(
+                "{} problem(s) in {}: fix them (atazan check) and try again",
+                problems.len(),
+                config.content.display()
+            )
         }
-        Err(e) => return Err(e.into()),
-    };
-    tracing::info!(version = %snapshot.version, rebuilt = (sync == Sync::Rebuilt), "content loaded");
-    let engine = Engine::new(snapshot.version, Arc::clone(&snapshot.content));
-    Ok((kb, engine))
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `atazan config`: the effective configuration, then every variable.
+pub fn show_config(config: &Config) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "# effective configuration (defaults < file < environment < flags)"
+    )?;
+    write!(out, "{}", config.to_toml())?;
+    writeln!(out, "\n# environment variables")?;
+    for (var, key, what) in atazan::config::VARIABLES {
+        let set = if std::env::var_os(var).is_some() {
+            "set"
+        } else {
+            "unset"
+        };
+        writeln!(out, "# {var:<26} {key:<24} {set:<6} {what}")?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `atazan check`: prints every problem as `file:line: message`, then runs

@@ -1,0 +1,596 @@
+//! The bot's configuration: defaults, then an optional TOML file, then
+//! environment variables, then command-line flags, each overriding the last.
+//!
+//! Every setting has one environment variable (see [`VARIABLES`]); an invalid
+//! value is an error that names the variable or the file line, never a silent
+//! default. `atazan config` prints the effective configuration with the token
+//! masked ([`Config::to_toml`]).
+
+use crate::lang::Lang;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Why the configuration is not usable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// An environment variable has a value that does not parse.
+    #[error("{var}: `{value}` {problem}")]
+    Var {
+        /// The variable's name.
+        var: &'static str,
+        /// Its value.
+        value: String,
+        /// What is wrong, and what is expected.
+        problem: String,
+    },
+    /// The configuration file could not be read.
+    #[error("{}: cannot read the configuration file: {source}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The configuration file does not parse.
+    #[error("{}:{line}: {message}", .path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The line of the problem.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Settings that do not fit together.
+    #[error("{0}")]
+    Conflict(String),
+}
+
+/// The environment variables atazan reads, with what each sets: the README's
+/// configuration table and `atazan config --help` come from this list.
+pub const VARIABLES: &[(&str, &str, &str)] = &[
+    ("ATAZAN_CONFIG", "", "the TOML configuration file (optional)"),
+    ("ATAZAN_CONTENT", "content", "the content folder (`--content`)"),
+    ("ATAZAN_DATA", "data", "the data folder: sled knowledge base, user languages, journal (`--data`)"),
+    ("TELOXIDE_TOKEN", "telegram.token", "the bot token from @BotFather; without it `atazan` opens the terminal chat"),
+    ("TELOXIDE_API_URL", "telegram.api_url", "the Bot API base URL (default https://api.telegram.org; tests use a loopback server)"),
+    ("ATAZAN_ADMINS", "telegram.admins", "Telegram user ids of operators, comma-separated: /reload, /unanswered, /stats, content alerts"),
+    ("ATAZAN_DEFAULT_LANG", "telegram.default_lang", "kk, ru or en: the language for users whose Telegram language is none of these (default kk)"),
+    ("ATAZAN_WEBHOOK_URL", "webhook.url", "public HTTPS URL for webhook mode (`--webhook-url`); unset: long polling"),
+    ("ATAZAN_LISTEN", "webhook.listen", "address the webhook server listens on (`--listen`, default 0.0.0.0:8080)"),
+    ("ATAZAN_WEBHOOK_SECRET", "webhook.secret", "the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default: random per start)"),
+    ("ATAZAN_HTTP", "http.listen", "address of /healthz and /metrics (default 127.0.0.1:9464; `off` disables)"),
+    ("ATAZAN_FLOOD_MESSAGES", "limits.flood_messages", "messages a user may send per window before being asked to slow down (default 8)"),
+    ("ATAZAN_FLOOD_SECONDS", "limits.flood_seconds", "the flood window in seconds (default 10)"),
+    ("ATAZAN_THROTTLE", "limits.throttle", "on/off: keep Telegram's outgoing limits (30 messages/s, 1/s per chat; default on)"),
+    ("ATAZAN_RETENTION_DAYS", "journal.retention_days", "days unanswered questions and feedback are kept (default 90)"),
+    ("ATAZAN_RETENTION_ENTRIES", "journal.max_entries", "most unanswered questions and feedback kept (default 10000)"),
+    ("ATAZAN_WATCH", "reload.watch", "on/off: reload when files in the content folder change (default on)"),
+];
+
+/// The effective configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The content folder.
+    pub content: PathBuf,
+    /// The data folder.
+    pub data: PathBuf,
+    /// Telegram.
+    pub telegram: Telegram,
+    /// Webhook mode.
+    pub webhook: Webhook,
+    /// The health and metrics server.
+    pub http: Http,
+    /// Limits on incoming and outgoing messages.
+    pub limits: Limits,
+    /// What the journal keeps.
+    pub journal: Journal,
+    /// Content reloading.
+    pub reload: Reload,
+}
+
+/// Telegram settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Telegram {
+    /// The bot token.
+    pub token: Option<String>,
+    /// The Bot API base URL.
+    pub api_url: Option<String>,
+    /// Operators' Telegram user ids.
+    pub admins: Vec<u64>,
+    /// The interface language when Telegram's is not kk, ru or en.
+    pub default_lang: Lang,
+}
+
+/// Webhook mode: Telegram posts updates to `url`, which a proxy forwards to
+/// `listen`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Webhook {
+    /// The public HTTPS URL; none means long polling.
+    pub url: Option<String>,
+    /// The local address to listen on.
+    pub listen: SocketAddr,
+    /// The secret token Telegram echoes in every request.
+    pub secret: Option<String>,
+}
+
+/// The health and metrics server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Http {
+    /// Where `/healthz` and `/metrics` are served; none turns them off.
+    pub listen: Option<SocketAddr>,
+}
+
+/// Limits on messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Messages one user may send per window.
+    pub flood_messages: u32,
+    /// The window, in seconds.
+    pub flood_seconds: u32,
+    /// Whether Telegram's outgoing limits are kept.
+    pub throttle: bool,
+}
+
+/// What the journal keeps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Journal {
+    /// Days entries are kept.
+    pub retention_days: u32,
+    /// Most entries kept.
+    pub max_entries: usize,
+}
+
+/// Content reloading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reload {
+    /// Whether changes in the content folder are watched.
+    pub watch: bool,
+    /// Quiet time after the last change before reloading, in milliseconds:
+    /// an editor saving several files reloads once.
+    pub debounce_ms: u64,
+}
+
+/// The default address of `/healthz` and `/metrics`.
+pub const DEFAULT_HTTP: &str = "127.0.0.1:9464";
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            content: PathBuf::from("content"),
+            data: PathBuf::from("data"),
+            telegram: Telegram::default(),
+            webhook: Webhook::default(),
+            http: Http::default(),
+            limits: Limits::default(),
+            journal: Journal::default(),
+            reload: Reload::default(),
+        }
+    }
+}
+
+impl Default for Telegram {
+    fn default() -> Self {
+        Telegram {
+            token: None,
+            api_url: None,
+            admins: Vec::new(),
+            default_lang: Lang::Kk,
+        }
+    }
+}
+
+impl Default for Webhook {
+    fn default() -> Self {
+        Webhook {
+            url: None,
+            listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
+            secret: None,
+        }
+    }
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Http {
+            listen: DEFAULT_HTTP.parse().ok(),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            flood_messages: 8,
+            flood_seconds: 10,
+            throttle: true,
+        }
+    }
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Journal {
+            retention_days: 90,
+            max_entries: 10_000,
+        }
+    }
+}
+
+impl Default for Reload {
+    fn default() -> Self {
+        Reload {
+            watch: true,
+            debounce_ms: 300,
+        }
+    }
+}
+
+impl Config {
+    /// Builds the configuration from the file named by `file` (or
+    /// `ATAZAN_CONFIG`) and the environment `env` (a function, so tests need
+    /// not touch the process environment).
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let file = file.map(Path::to_path_buf).or_else(|| {
+            env("ATAZAN_CONFIG")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        let mut config = match &file {
+            Some(path) => Config::from_file(path)?,
+            None => Config::default(),
+        };
+        config.apply_env(&env)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Reads a TOML configuration file.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::File {
+            path: path.to_path_buf(),
+            line: e
+                .span()
+                .map_or(1, |s| text[..s.start].matches('\n').count() + 1),
+            message: e.message().trim().to_string(),
+        })
+    }
+
+    fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        // An empty variable counts as unset: `FOO= atazan` is how shells unset.
+        let get = |var: &str| env(var).filter(|v| !v.trim().is_empty());
+        if let Some(v) = get("ATAZAN_CONTENT") {
+            self.content = PathBuf::from(v);
+        }
+        if let Some(v) = get("ATAZAN_DATA") {
+            self.data = PathBuf::from(v);
+        }
+        if let Some(v) = get("TELOXIDE_TOKEN") {
+            self.telegram.token = Some(v.trim().to_string());
+        }
+        if let Some(v) = get("TELOXIDE_API_URL") {
+            self.telegram.api_url = Some(v);
+        }
+        if let Some(v) = get("ATAZAN_ADMINS") {
+            self.telegram.admins = parse_admins(&v).map_err(|problem| ConfigError::Var {
+                var: "ATAZAN_ADMINS",
+                value: v.clone(),
+                problem,
+            })?;
+        }
+        if let Some(v) = get("ATAZAN_DEFAULT_LANG") {
+            self.telegram.default_lang = parse_var("ATAZAN_DEFAULT_LANG", &v, "use kk, ru or en")?;
+        }
+        if let Some(v) = get("ATAZAN_WEBHOOK_URL") {
+            self.webhook.url = Some(v);
+        }
+        if let Some(v) = get("ATAZAN_LISTEN") {
+            self.webhook.listen =
+                parse_var("ATAZAN_LISTEN", &v, "is not an address like 0.0.0.0:8080")?;
+        }
+        if let Some(v) = get("ATAZAN_WEBHOOK_SECRET") {
+            self.webhook.secret = Some(v);
+        }
+        if let Some(v) = get("ATAZAN_HTTP") {
+            self.http.listen = match v.trim() {
+                "off" | "none" | "false" | "0" => None,
+                addr => Some(parse_var(
+                    "ATAZAN_HTTP",
+                    addr,
+                    "is not an address like 127.0.0.1:9464 (or `off`)",
+                )?),
+            };
+        }
+        if let Some(v) = get("ATAZAN_FLOOD_MESSAGES") {
+            self.limits.flood_messages =
+                parse_var("ATAZAN_FLOOD_MESSAGES", &v, "is not a whole number")?;
+        }
+        if let Some(v) = get("ATAZAN_FLOOD_SECONDS") {
+            self.limits.flood_seconds =
+                parse_var("ATAZAN_FLOOD_SECONDS", &v, "is not a whole number")?;
+        }
+        if let Some(v) = get("ATAZAN_THROTTLE") {
+            self.limits.throttle = parse_switch("ATAZAN_THROTTLE", &v)?;
+        }
+        if let Some(v) = get("ATAZAN_RETENTION_DAYS") {
+            self.journal.retention_days =
+                parse_var("ATAZAN_RETENTION_DAYS", &v, "is not a whole number of days")?;
+        }
+        if let Some(v) = get("ATAZAN_RETENTION_ENTRIES") {
+            self.journal.max_entries =
+                parse_var("ATAZAN_RETENTION_ENTRIES", &v, "is not a whole number")?;
+        }
+        if let Some(v) = get("ATAZAN_WATCH") {
+            self.reload.watch = parse_switch("ATAZAN_WATCH", &v)?;
+        }
+        Ok(())
+    }
+
+    /// Checks settings that must fit together; called by [`Config::load`]
+    /// and again after command-line flags are applied.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.telegram.api_url {
+            check_url("TELOXIDE_API_URL (telegram.api_url)", url, false)?;
+        }
+        if let Some(url) = &self.webhook.url {
+            check_url("ATAZAN_WEBHOOK_URL (webhook.url)", url, true)?;
+        }
+        if let Some(secret) = &self.webhook.secret {
+            // Telegram's rule for secret_token.
+            let ok = (1..=256).contains(&secret.len())
+                && secret
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            if !ok {
+                return Err(ConfigError::Conflict(
+                    "ATAZAN_WEBHOOK_SECRET (webhook.secret): use 1 to 256 characters of A-Z, a-z, 0-9, _ and -".into(),
+                ));
+            }
+        }
+        if self.limits.flood_messages == 0 || self.limits.flood_seconds == 0 {
+            return Err(ConfigError::Conflict(
+                "ATAZAN_FLOOD_MESSAGES and ATAZAN_FLOOD_SECONDS (limits.flood_*) must be at least 1".into(),
+            ));
+        }
+        if self.journal.retention_days == 0 || self.journal.max_entries == 0 {
+            return Err(ConfigError::Conflict(
+                "ATAZAN_RETENTION_DAYS and ATAZAN_RETENTION_ENTRIES (journal.*) must be at least 1"
+                    .into(),
+            ));
+        }
+        if self.webhook.url.is_some() && self.http.listen == Some(self.webhook.listen) {
+            return Err(ConfigError::Conflict(format!(
+                "ATAZAN_HTTP and ATAZAN_LISTEN are both {}: give the webhook and /metrics different ports",
+                self.webhook.listen
+            )));
+        }
+        Ok(())
+    }
+
+    /// The token, when one is set.
+    pub fn token(&self) -> Option<&str> {
+        self.telegram.token.as_deref().filter(|t| !t.is_empty())
+    }
+
+    /// The flood window.
+    pub fn flood_window(&self) -> Duration {
+        Duration::from_secs(u64::from(self.limits.flood_seconds))
+    }
+
+    /// The configuration as TOML, token and webhook secret masked: what
+    /// `atazan config` prints.
+    pub fn to_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.telegram.token = shown.telegram.token.as_deref().map(mask);
+        shown.webhook.secret = shown.webhook.secret.as_deref().map(mask);
+        toml::to_string(&shown)
+            .unwrap_or_else(|e| format!("# cannot show the configuration: {e}\n"))
+    }
+}
+
+/// A secret with all but its first few characters hidden: enough to tell
+/// two tokens apart, not enough to use one.
+pub fn mask(secret: &str) -> String {
+    let shown: String = secret.chars().take(4).collect();
+    format!("{shown}…(masked)")
+}
+
+fn parse_var<T: std::str::FromStr>(
+    var: &'static str,
+    value: &str,
+    problem: &str,
+) -> Result<T, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Var {
+        var,
+        value: value.to_string(),
+        problem: problem.to_string(),
+    })
+}
+
+fn parse_switch(var: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "yes" | "1" => Ok(true),
+        "off" | "false" | "no" | "0" => Ok(false),
+        _ => Err(ConfigError::Var {
+            var,
+            value: value.to_string(),
+            problem: "is not on or off".into(),
+        }),
+    }
+}
+
+fn parse_admins(value: &str) -> Result<Vec<u64>, String> {
+    value
+        .split([',', ' ', ';'])
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<u64>()
+                .map_err(|_| format!("has `{s}`, which is not a Telegram user id (a number; ask @userinfobot for yours)"))
+        })
+        .collect()
+}
+
+fn check_url(what: &str, url: &str, https: bool) -> Result<(), ConfigError> {
+    let scheme_ok = if https {
+        url.starts_with("https://")
+    } else {
+        url.starts_with("https://") || url.starts_with("http://")
+    };
+    let host_ok = url
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    if scheme_ok && host_ok {
+        Ok(())
+    } else {
+        Err(ConfigError::Conflict(format!(
+            "{what}: `{url}` is not {} URL",
+            if https {
+                "an https://"
+            } else {
+                "an http(s)://"
+            }
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_without_file_or_environment() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.http.listen, Some(DEFAULT_HTTP.parse().unwrap()));
+        assert!(c.token().is_none());
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("atazan.toml");
+        std::fs::write(
+            &file,
+            "data = \"/srv/data\"\n[telegram]\nadmins = [1, 2]\ndefault_lang = \"ru\"\n[limits]\nflood_messages = 5\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&file),
+            env(&[("ATAZAN_ADMINS", "7, 8"), ("ATAZAN_HTTP", "off")]),
+        )
+        .unwrap();
+        assert_eq!(c.data, PathBuf::from("/srv/data"));
+        assert_eq!(c.telegram.admins, vec![7, 8], "the variable wins");
+        assert_eq!(
+            c.telegram.default_lang,
+            Lang::Ru,
+            "the file sets what the environment does not"
+        );
+        assert_eq!(c.limits.flood_messages, 5);
+        assert_eq!(c.http.listen, None);
+    }
+
+    #[test]
+    fn the_file_is_found_through_atazan_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "[journal]\nretention_days = 30\n").unwrap();
+        let c = Config::load(None, env(&[("ATAZAN_CONFIG", file.to_str().unwrap())])).unwrap();
+        assert_eq!(c.journal.retention_days, 30);
+    }
+
+    #[test]
+    fn a_bad_variable_is_named() {
+        let e = Config::load(None, env(&[("ATAZAN_ADMINS", "12,bob")])).unwrap_err();
+        assert!(e.to_string().starts_with("ATAZAN_ADMINS: `12,bob`"), "{e}");
+        assert!(e.to_string().contains("bob"), "{e}");
+        let e = Config::load(None, env(&[("ATAZAN_HTTP", "localhost")])).unwrap_err();
+        assert!(e.to_string().starts_with("ATAZAN_HTTP:"), "{e}");
+        let e = Config::load(None, env(&[("ATAZAN_THROTTLE", "maybe")])).unwrap_err();
+        assert!(e.to_string().starts_with("ATAZAN_THROTTLE:"), "{e}");
+        let e = Config::load(None, env(&[("ATAZAN_DEFAULT_LANG", "de")])).unwrap_err();
+        assert!(e.to_string().starts_with("ATAZAN_DEFAULT_LANG:"), "{e}");
+        let e = Config::load(
+            None,
+            env(&[("ATAZAN_WEBHOOK_URL", "http://bot.example.org/tg")]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("ATAZAN_WEBHOOK_URL"), "{e}");
+        let e = Config::load(None, env(&[("ATAZAN_FLOOD_SECONDS", "0")])).unwrap_err();
+        assert!(e.to_string().contains("ATAZAN_FLOOD_SECONDS"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_file_is_reported_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("atazan.toml");
+        std::fs::write(&file, "[telegram]\nadmins = [1]\ncolour = \"red\"\n").unwrap();
+        let e = Config::load(Some(&file), env(&[])).unwrap_err();
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(&format!("{}:3: ", file.display())),
+            "{shown}"
+        );
+        assert!(shown.contains("colour"), "{shown}");
+    }
+
+    #[test]
+    fn the_token_is_masked_when_shown() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("TELOXIDE_TOKEN", "123456:SECRET-PART"),
+                ("ATAZAN_WEBHOOK_SECRET", "s3cr3t-value"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.token(), Some("123456:SECRET-PART"));
+        let shown = c.to_toml();
+        assert!(!shown.contains("SECRET-PART"), "{shown}");
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        assert!(shown.contains("1234…(masked)"), "{shown}");
+        let back: Config = toml::from_str(&shown).unwrap();
+        assert_eq!(
+            back.telegram.admins, c.telegram.admins,
+            "what is shown parses back"
+        );
+    }
+
+    #[test]
+    fn webhook_and_metrics_need_different_ports() {
+        let e = Config::load(
+            None,
+            env(&[
+                ("ATAZAN_WEBHOOK_URL", "https://bot.example.org/tg"),
+                ("ATAZAN_LISTEN", "127.0.0.1:9464"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("different ports"), "{e}");
+    }
+}

@@ -1,0 +1,485 @@
+//! What the bot shows, whatever the front end: screens of text blocks and
+//! buttons, and the actions the buttons carry.
+//!
+//! The Telegram bot renders a [`Screen`] as an HTML message with an inline
+//! keyboard; the terminal chat renders the same screen as plain text with
+//! numbered choices. Every decision — which passage, which buttons, what a
+//! stale button does — is made here once, so both front ends behave alike.
+//!
+//! A button's [`Action`] is encoded in at most 64 bytes (Telegram's limit on
+//! callback data) and carries the language of the screen it sits on, so
+//! browsing stays in the language the user was answered in without any
+//! per-user state.
+
+use crate::engine::Engine;
+use crate::i18n::{t, Msg};
+use crate::lang::Lang;
+use crate::reply::{Kind, Reply};
+
+/// Most bytes Telegram allows in a button's callback data.
+pub const MAX_CALLBACK_BYTES: usize = 64;
+
+/// What a button does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Show the topic menu.
+    Menu(Lang),
+    /// Show a topic's passages.
+    Topic(Lang, String),
+    /// Show a passage.
+    Passage(Lang, String),
+    /// Choose the interface language.
+    SetLang(Lang),
+    /// Rate the answer that is a passage: 👍 (`up`) or 👎.
+    Vote {
+        /// The language of the answer.
+        lang: Lang,
+        /// 👍 or 👎.
+        up: bool,
+        /// The passage rated.
+        passage: String,
+    },
+}
+
+impl Action {
+    /// The callback data: `m:kk`, `t:ru:kurultai`, `p:en:kurultai-size`,
+    /// `l:kk`, `u:kk:<id>` (👍), `d:kk:<id>` (👎).
+    pub fn encode(&self) -> String {
+        match self {
+            Action::Menu(l) => format!("m:{l}"),
+            Action::Topic(l, id) => format!("t:{l}:{id}"),
+            Action::Passage(l, id) => format!("p:{l}:{id}"),
+            Action::SetLang(l) => format!("l:{l}"),
+            Action::Vote { lang, up, passage } => {
+                format!("{}:{lang}:{passage}", if *up { "u" } else { "d" })
+            }
+        }
+    }
+
+    /// Parses callback data; `None` for anything this version did not make.
+    pub fn decode(data: &str) -> Option<Action> {
+        let mut parts = data.splitn(3, ':');
+        let verb = parts.next()?;
+        let lang: Lang = parts.next()?.parse().ok()?;
+        let id = parts.next().filter(|id| is_id(id)).map(str::to_string);
+        match (verb, id) {
+            ("m", None) => Some(Action::Menu(lang)),
+            ("l", None) => Some(Action::SetLang(lang)),
+            ("t", Some(id)) => Some(Action::Topic(lang, id)),
+            ("p", Some(id)) => Some(Action::Passage(lang, id)),
+            ("u", Some(passage)) => Some(Action::Vote {
+                lang,
+                up: true,
+                passage,
+            }),
+            ("d", Some(passage)) => Some(Action::Vote {
+                lang,
+                up: false,
+                passage,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Content ids are lowercase Latin letters, digits and `-` (checked when the
+/// content is loaded); anything else in callback data is not ours.
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= crate::content::MAX_ID_BYTES
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A button: a label and what it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    /// What the button says.
+    pub label: String,
+    /// What it does.
+    pub action: Action,
+}
+
+/// A piece of a screen, in order. Front ends choose how each looks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// Where the user is: "Topics › Kurultai".
+    Breadcrumb(Vec<String>),
+    /// A passage title.
+    Title(String),
+    /// Plain text, paragraphs separated by blank lines.
+    Text(String),
+    /// The sources a passage rests on, with the label in the screen's language.
+    Sources(String, Vec<String>),
+    /// A short remark before the rest ("This was updated", "Did you mean").
+    Note(String),
+}
+
+/// One message of the bot: text blocks and rows of buttons.
+#[derive(Debug, Clone)]
+pub struct Screen {
+    /// The language of the screen.
+    pub lang: Lang,
+    /// The text, in order.
+    pub blocks: Vec<Block>,
+    /// Rows of buttons.
+    pub rows: Vec<Vec<Button>>,
+    /// The matcher's reply, when the screen answers a question.
+    pub reply: Option<Reply>,
+}
+
+impl Screen {
+    fn new(lang: Lang) -> Screen {
+        Screen {
+            lang,
+            blocks: Vec::new(),
+            rows: Vec::new(),
+            reply: None,
+        }
+    }
+
+    fn text(mut self, text: impl Into<String>) -> Screen {
+        self.blocks.push(Block::Text(text.into()));
+        self
+    }
+
+    /// The text of the screen without formatting: for logs, tests and
+    /// places that show plain text (inline result descriptions).
+    pub fn plain(&self) -> String {
+        let mut out: Vec<String> = Vec::new();
+        for b in &self.blocks {
+            out.push(match b {
+                Block::Breadcrumb(path) => path.join(" › "),
+                Block::Title(s) | Block::Text(s) | Block::Note(s) => s.clone(),
+                Block::Sources(label, s) => format!("{label}: {}", s.join("; ")),
+            });
+        }
+        out.join("\n\n")
+    }
+
+    /// Every button, row by row.
+    pub fn buttons(&self) -> impl Iterator<Item = &Button> {
+        self.rows.iter().flatten()
+    }
+}
+
+/// The first screen: a greeting, what to ask, and the topics.
+pub fn welcome(engine: &Engine, lang: Lang) -> Screen {
+    let mut s = menu(engine, lang);
+    s.blocks = vec![
+        Block::Text(t(Msg::Welcome, lang).to_string()),
+        Block::Text(t(Msg::AskHint, lang).to_string()),
+    ];
+    s
+}
+
+/// The topic menu.
+pub fn menu(engine: &Engine, lang: Lang) -> Screen {
+    let mut s = Screen::new(lang).text(format!("{}:", t(Msg::Topics, lang)));
+    s.rows = topic_rows(engine, lang);
+    s
+}
+
+fn topic_rows(engine: &Engine, lang: Lang) -> Vec<Vec<Button>> {
+    engine
+        .content
+        .topics
+        .iter()
+        .map(|topic| {
+            vec![Button {
+                label: topic.title.get(lang).clone(),
+                action: Action::Topic(lang, topic.id.clone()),
+            }]
+        })
+        .collect()
+}
+
+fn all_topics(lang: Lang) -> Button {
+    Button {
+        label: t(Msg::AllTopics, lang).to_string(),
+        action: Action::Menu(lang),
+    }
+}
+
+/// A topic: its passages as buttons, and a way back. `None` when the topic
+/// no longer exists.
+pub fn topic(engine: &Engine, lang: Lang, id: &str) -> Option<Screen> {
+    let content = &engine.content;
+    let topic = content.topic(id)?;
+    let mut s = Screen::new(lang);
+    s.blocks.push(Block::Breadcrumb(vec![
+        t(Msg::Topics, lang).to_string(),
+        topic.title.get(lang).clone(),
+    ]));
+    s.rows = content
+        .passages_of(id)
+        .map(|p| {
+            vec![Button {
+                label: p.text.get(lang).title.clone(),
+                action: Action::Passage(lang, p.id.clone()),
+            }]
+        })
+        .collect();
+    s.rows.push(vec![Button {
+        label: t(Msg::Back, lang).to_string(),
+        action: Action::Menu(lang),
+    }]);
+    Some(s)
+}
+
+/// A passage picked from a menu: where it sits, its text and source, related
+/// passages, back to its topic. `None` when it no longer exists.
+pub fn passage(engine: &Engine, lang: Lang, id: &str) -> Option<Screen> {
+    let reply = engine.passage_reply(id, lang)?;
+    let topic = engine.content.topic(reply.topic.as_deref()?)?;
+    let mut s = Screen::new(lang);
+    s.blocks.push(Block::Breadcrumb(vec![
+        t(Msg::Topics, lang).to_string(),
+        topic.title.get(lang).clone(),
+    ]));
+    push_passage(&mut s, &reply);
+    s.rows = suggestion_rows(engine, &reply);
+    s.rows.push(vec![
+        Button {
+            label: t(Msg::Back, lang).to_string(),
+            action: Action::Topic(lang, topic.id.clone()),
+        },
+        all_topics(lang),
+    ]);
+    s.reply = Some(reply);
+    Some(s)
+}
+
+fn push_passage(s: &mut Screen, reply: &Reply) {
+    if let Some(title) = &reply.title {
+        s.blocks.push(Block::Title(title.clone()));
+    }
+    s.blocks.push(Block::Text(reply.text.clone()));
+    if !reply.sources.is_empty() {
+        s.blocks.push(Block::Sources(
+            t(Msg::Source, reply.lang).to_string(),
+            reply.sources.clone(),
+        ));
+    }
+}
+
+fn suggestion_rows(engine: &Engine, reply: &Reply) -> Vec<Vec<Button>> {
+    reply
+        .suggestions
+        .iter()
+        .filter_map(|id| engine.content.passage(id))
+        .map(|p| {
+            vec![Button {
+                label: p.text.get(reply.lang).title.clone(),
+                action: Action::Passage(reply.lang, p.id.clone()),
+            }]
+        })
+        .collect()
+}
+
+/// The answer to a free-text question, in the question's language unless
+/// `forced`: the passage with its source, related passages and 👍/👎; or
+/// "did you mean" candidates; or an honest "I don't know" with the topics.
+pub fn answer(engine: &Engine, question: &str, forced: Option<Lang>) -> Screen {
+    let reply = engine.answer(question, forced);
+    let lang = reply.lang;
+    let mut s = Screen::new(lang);
+    match reply.kind {
+        Kind::Answer | Kind::Neutral => {
+            push_passage(&mut s, &reply);
+            s.rows = suggestion_rows(engine, &reply);
+            if let Some(id) = &reply.passage {
+                let vote = |up| Action::Vote {
+                    lang,
+                    up,
+                    passage: id.clone(),
+                };
+                s.rows.push(vec![
+                    Button {
+                        label: "👍".into(),
+                        action: vote(true),
+                    },
+                    Button {
+                        label: "👎".into(),
+                        action: vote(false),
+                    },
+                ]);
+            }
+            s.rows.push(vec![all_topics(lang)]);
+        }
+        Kind::Unsure => {
+            s.blocks.push(Block::Note(reply.text.clone()));
+            s.rows = suggestion_rows(engine, &reply);
+            s.rows.push(vec![all_topics(lang)]);
+        }
+        Kind::Thanks => {
+            s.blocks.push(Block::Text(reply.text.clone()));
+            s.rows.push(vec![all_topics(lang)]);
+        }
+        Kind::Greeting | Kind::Unknown | Kind::OutOfScope | Kind::Empty => {
+            s.blocks.push(Block::Text(reply.text.clone()));
+            s.rows = topic_rows(engine, lang);
+        }
+    }
+    s.reply = Some(reply);
+    s
+}
+
+/// What a button leads to. A button whose topic or passage is gone (the
+/// content changed since the message was sent) leads to a polite note and
+/// the current menu, never an error. Votes and language choices involve the
+/// front end's storage: it records them, then shows [`voted`] or
+/// [`language_set`].
+pub fn open(engine: &Engine, action: &Action) -> Screen {
+    let found = match action {
+        Action::Menu(l) => Some(menu(engine, *l)),
+        Action::Topic(l, id) => topic(engine, *l, id),
+        Action::Passage(l, id) => passage(engine, *l, id),
+        Action::SetLang(l) => Some(language_set(engine, *l)),
+        Action::Vote {
+            lang, passage: id, ..
+        } => passage(engine, *lang, id),
+    };
+    found.unwrap_or_else(|| updated(engine, action_lang(action)))
+}
+
+/// The language a button's screen is in.
+pub fn action_lang(action: &Action) -> Lang {
+    match action {
+        Action::Menu(l)
+        | Action::Topic(l, _)
+        | Action::Passage(l, _)
+        | Action::SetLang(l)
+        | Action::Vote { lang: l, .. } => *l,
+    }
+}
+
+/// The menu, after a note that what the button pointed to was updated.
+pub fn updated(engine: &Engine, lang: Lang) -> Screen {
+    let mut s = menu(engine, lang);
+    s.blocks
+        .insert(0, Block::Note(t(Msg::Updated, lang).to_string()));
+    s
+}
+
+/// A deep link (`/start <payload>`): a topic or a passage by id, else the
+/// welcome screen.
+pub fn start(engine: &Engine, lang: Lang, payload: &str) -> Screen {
+    let payload = payload.trim();
+    if payload.is_empty() {
+        return welcome(engine, lang);
+    }
+    topic(engine, lang, payload)
+        .or_else(|| passage(engine, lang, payload))
+        .unwrap_or_else(|| welcome(engine, lang))
+}
+
+/// How to use the bot.
+pub fn help(lang: Lang) -> Screen {
+    let mut s = Screen::new(lang).text(t(Msg::BotHelp, lang));
+    s.rows = vec![vec![all_topics(lang)]];
+    s
+}
+
+/// About the bot: what it is and its sources (the `about` topic's first
+/// passage), neutrality, and what it stores about the user and for how long.
+pub fn about(engine: &Engine, lang: Lang, retention_days: u32) -> Screen {
+    let mut s = Screen::new(lang);
+    let first = engine
+        .content
+        .passages_of("about")
+        .next()
+        .map(|p| p.id.clone());
+    if let Some(reply) = first.and_then(|id| engine.passage_reply(&id, lang)) {
+        push_passage(&mut s, &reply);
+        s.rows = engine
+            .content
+            .passages_of("about")
+            .skip(1)
+            .map(|p| {
+                vec![Button {
+                    label: p.text.get(lang).title.clone(),
+                    action: Action::Passage(lang, p.id.clone()),
+                }]
+            })
+            .collect();
+    }
+    s.blocks
+        .push(Block::Text(crate::i18n::privacy(lang, retention_days)));
+    s.rows.push(vec![all_topics(lang)]);
+    s
+}
+
+/// The language picker.
+pub fn language_picker(lang: Lang) -> Screen {
+    let mut s = Screen::new(lang).text(t(Msg::PickLanguage, lang));
+    s.rows = vec![Lang::ALL
+        .iter()
+        .map(|&l| Button {
+            label: t(Msg::LanguageName, l).to_string(),
+            action: Action::SetLang(l),
+        })
+        .collect()];
+    s
+}
+
+/// After a language was chosen: a confirmation and the menu in it.
+pub fn language_set(engine: &Engine, lang: Lang) -> Screen {
+    let mut s = menu(engine, lang);
+    s.blocks
+        .insert(0, Block::Text(t(Msg::LangSwitched, lang).to_string()));
+    s
+}
+
+/// The short notice after a vote (shown as a pop-up).
+pub fn voted(lang: Lang) -> &'static str {
+    t(Msg::VoteThanks, lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_round_trip_within_telegram_limits() {
+        let long = "a".repeat(crate::content::MAX_ID_BYTES);
+        for a in [
+            Action::Menu(Lang::Kk),
+            Action::SetLang(Lang::En),
+            Action::Topic(Lang::Ru, long.clone()),
+            Action::Passage(Lang::Kk, long.clone()),
+            Action::Vote {
+                lang: Lang::Kk,
+                up: true,
+                passage: long.clone(),
+            },
+            Action::Vote {
+                lang: Lang::En,
+                up: false,
+                passage: "kurultai-size".into(),
+            },
+        ] {
+            let data = a.encode();
+            assert!(data.len() <= MAX_CALLBACK_BYTES, "{data}");
+            assert_eq!(Action::decode(&data), Some(a));
+        }
+    }
+
+    #[test]
+    fn foreign_callback_data_is_not_an_action() {
+        for data in [
+            "",
+            "m",
+            "x:kk",
+            "m:de",
+            "p:kk",
+            "p:kk:",
+            "p:kk:Big-Id",
+            "p:kk:id with space",
+            "p:kk:../../etc",
+            "t:kk:кирилл",
+        ] {
+            assert_eq!(Action::decode(data), None, "{data:?}");
+        }
+    }
+}
