@@ -343,6 +343,22 @@ pub fn open(engine: &Engine, action: &Action) -> Screen {
     found.unwrap_or_else(|| updated(engine, action_lang(action)))
 }
 
+/// Whether what a button points to still exists in this content version.
+pub fn is_current(engine: &Engine, action: &Action) -> bool {
+    match action {
+        Action::Topic(_, id) => engine.content.topic(id).is_some(),
+        Action::Passage(_, id) | Action::Vote { passage: id, .. } => {
+            engine.content.passage(id).is_some()
+        }
+        Action::Menu(_) | Action::SetLang(_) => true,
+    }
+}
+
+/// A screen of one line of text and no buttons.
+pub fn note(lang: Lang, text: &str) -> Screen {
+    Screen::new(lang).text(text)
+}
+
 /// The language a button's screen is in.
 pub fn action_lang(action: &Action) -> Lang {
     match action {

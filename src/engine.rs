@@ -39,6 +39,26 @@ impl Engine {
         Some(Reply::passage(&self.content, pi, lang, 1.0, &[]))
     }
 
+    /// Up to `max` passages for a query, best first, in the query's language:
+    /// the answer and the passages scoring close to it. Nothing when the
+    /// matcher would not answer (inline mode shares only real answers).
+    pub fn search(&self, question: &str, max: usize) -> Vec<Reply> {
+        let m = self.matcher.find(question, None);
+        let Some(best) = m.passage() else {
+            return Vec::new();
+        };
+        let mut picked = vec![best];
+        for &(pi, _) in &m.ranked {
+            if picked.len() < max && !picked.contains(&pi) {
+                picked.push(pi);
+            }
+        }
+        picked
+            .into_iter()
+            .map(|pi| Reply::passage(&self.content, pi, m.lang, m.confidence, &[]))
+            .collect()
+    }
+
     /// The matcher, for callers that need the raw match.
     pub fn matcher(&self) -> &Matcher {
         &self.matcher

@@ -100,6 +100,34 @@ impl Kb {
         })
     }
 
+    /// The sled database, for the bot's own trees (users' languages, the
+    /// journal) beside the content.
+    pub fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
+    /// Writes everything to disk (called on shutdown).
+    pub fn flush(&self) -> Result<(), KbError> {
+        self.db
+            .flush()
+            .map(|_| ())
+            .map_err(|source| KbError::Store {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    /// Whether the database answers a read: the health check.
+    pub fn check(&self) -> Result<(), KbError> {
+        self.db
+            .contains_key(CURRENT)
+            .map(|_| ())
+            .map_err(|source| KbError::Open {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
     /// The stored version, if any and if it decodes.
     pub fn current(&self) -> Option<Snapshot> {
         let bytes = self.db.get(CURRENT).ok()??;

@@ -21,6 +21,7 @@
 //! - [`lang`]: the three languages.
 //! - [`lint`]: content checks that need the matcher (example questions reach their passage).
 
+pub mod bot;
 pub mod config;
 pub mod content;
 pub mod dialog;
@@ -30,8 +31,11 @@ pub mod kb;
 pub mod lang;
 pub mod lint;
 pub mod live;
+pub mod metrics;
+pub mod ops;
 pub mod reply;
 pub mod search;
+pub mod store;
 pub mod text;
 
 pub use lang::Lang;

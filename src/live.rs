@@ -139,7 +139,7 @@ impl Live {
 
 /// A running watch on the content folder; dropping it stops watching.
 pub struct Watch {
-    _debouncer: notify_debouncer_mini::Debouncer<notify::RecommendedWatcher>,
+    _watcher: notify::RecommendedWatcher,
 }
 
 impl std::fmt::Debug for Watch {
@@ -151,25 +151,33 @@ impl std::fmt::Debug for Watch {
 /// Reloads `live` whenever files in its folder change, once the folder has
 /// been quiet for `debounce` (an editor saving several files, or a `git
 /// pull`, reloads once). `on_reload` hears every outcome; it runs on the
-/// watcher's thread.
+/// watcher's own thread.
 pub fn watch(
     live: Arc<Live>,
     debounce: Duration,
     on_reload: impl Fn(Result<Reloaded, KbError>) + Send + 'static,
 ) -> Result<Watch, notify::Error> {
-    let dir = live.dir().to_path_buf();
-    let mut debouncer = notify_debouncer_mini::new_debouncer(
-        debounce,
-        move |events: notify_debouncer_mini::DebounceEventResult| match events {
-            Ok(events) if events.is_empty() => {}
-            Ok(_) => on_reload(live.reload()),
-            Err(e) => tracing::warn!(error = %e, "watching the content folder"),
-        },
-    )?;
-    debouncer
-        .watcher()
-        .watch(&dir, notify::RecursiveMode::Recursive)?;
-    Ok(Watch {
-        _debouncer: debouncer,
-    })
+    use notify::{EventKind, Watcher};
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+        // Reading a file is an event too (inotify's OPEN): a reload reads
+        // every file, and must not trigger the next one.
+        Ok(e) if matches!(e.kind, EventKind::Access(_)) => {}
+        Ok(_) => {
+            let _ = tx.send(());
+        }
+        Err(e) => tracing::warn!(error = %e, "watching the content folder"),
+    })?;
+    watcher.watch(live.dir(), notify::RecursiveMode::Recursive)?;
+    std::thread::Builder::new()
+        .name("content-watch".into())
+        .spawn(move || {
+            // Ends when the watcher (and with it the sender) is dropped.
+            while rx.recv().is_ok() {
+                while rx.recv_timeout(debounce).is_ok() {}
+                on_reload(live.reload());
+            }
+        })
+        .map_err(|e| notify::Error::generic(&e.to_string()))?;
+    Ok(Watch { _watcher: watcher })
 }

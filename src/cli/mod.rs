@@ -33,6 +33,14 @@ pub fn init_logging() {
 /// folder is reported and the last valid version answers; with none, this
 /// fails with the problems.
 pub fn open_live(config: &Config) -> Result<Live> {
+    open_live_with_problems(config).map(|(live, _)| live)
+}
+
+/// [`open_live`], also returning the folder's problems when an older valid
+/// version is serving (the bot tells its operators).
+pub fn open_live_with_problems(
+    config: &Config,
+) -> Result<(Live, Vec<atazan::content::Diagnostic>)> {
     match Live::open(&config.content, &config.data) {
         Ok((live, problems)) => {
             if !problems.is_empty() {
@@ -46,7 +54,7 @@ pub fn open_live(config: &Config) -> Result<Live> {
                     live.version()
                 );
             }
-            Ok(live)
+            Ok((live, problems))
         }
         Err(KbError::Invalid(problems)) => {
             for d in &problems {

@@ -1,25 +1,60 @@
 //! `atazan run` and `atazan health`: the Telegram bot's process.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use atazan::config::Config;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Printed when `atazan` starts without a token.
 pub const NO_TOKEN_HINT: &str = "No TELOXIDE_TOKEN set: starting the terminal chat. To connect Telegram, create a bot with @BotFather and run `TELOXIDE_TOKEN=<token> atazan run`.";
 
-/// Runs the Telegram bot.
+/// Runs the Telegram bot until SIGTERM or Ctrl-C.
 pub fn run(config: &Config) -> Result<ExitCode> {
     if config.token().is_none() {
-        anyhow::bail!("TELOXIDE_TOKEN is not set: create a bot with @BotFather in Telegram, then run `TELOXIDE_TOKEN=<token> atazan run` (or use `atazan chat` without Telegram)");
+        return Err(atazan::bot::BotError::NoToken.into());
     }
-    let live = super::open_live(config)?;
-    anyhow::bail!(
-        "content version {} is ready, but the Telegram front end is not wired yet",
-        live.version()
-    )
+    let (live, problems) = super::open_live_with_problems(config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(atazan::bot::run(config.clone(), Arc::new(live), problems))?;
+    // Requests still waiting on Telegram are not worth holding the exit for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(ExitCode::SUCCESS)
 }
 
-/// `atazan health`.
-pub fn health(_config: &Config) -> Result<ExitCode> {
-    anyhow::bail!("not wired yet")
+/// `atazan health`: asks the running bot's `/healthz`; exit 0 when healthy.
+pub fn health(config: &Config) -> Result<ExitCode> {
+    let Some(mut addr) = config.http.listen else {
+        anyhow::bail!("ATAZAN_HTTP is off: there is no /healthz to ask");
+    };
+    // A server on every interface is reached on this machine's loopback.
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let url = format!("http://{addr}/healthz");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let (status, body) = runtime
+        .block_on(async {
+            let client = reqwest::Client::builder()
+                .timeout(Duration::from_secs(3))
+                .build()?;
+            let response = client.get(&url).send().await?;
+            let status = response.status();
+            Ok::<_, reqwest::Error>((status, response.text().await.unwrap_or_default()))
+        })
+        .with_context(|| {
+            format!("{url}: no answer (is `atazan run` running with ATAZAN_HTTP={addr}?)")
+        })?;
+    println!("{}", body.trim());
+    Ok(if status.is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -2,6 +2,9 @@
 //! deadline, and copying the real content folder into a temporary directory.
 #![allow(dead_code)] // Each test file uses its own subset.
 
+pub mod bot;
+pub mod telegram;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};

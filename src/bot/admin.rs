@@ -1,0 +1,201 @@
+//! What operators get in Telegram: reload outcomes (a refused change with
+//! every `file:line: message`), start-up warnings, and the `/unanswered` and
+//! `/stats` reports. Operators are the Telegram user ids in `ATAZAN_ADMINS`.
+
+use super::{send, Api, Ctx, ReloadReport};
+use crate::content::Diagnostic;
+use crate::lang::Lang;
+use crate::live::Reloaded;
+use crate::store::{report, DAY_SECS};
+use std::sync::Arc;
+use teloxide::payloads::SendMessageSetters;
+use teloxide::prelude::*;
+use teloxide::types::ParseMode;
+use teloxide::utils::html::escape;
+use tokio::sync::mpsc;
+
+/// Problems listed in one message at most; `atazan check` shows them all.
+const MAX_PROBLEMS_SHOWN: usize = 15;
+/// How far back `/unanswered` and `/stats` look.
+const REPORT_DAYS: i64 = 30;
+/// Groups `/unanswered` shows.
+const REPORT_TOP: usize = 15;
+/// A report's characters in one message, well under Telegram's 4,096 once
+/// escaped.
+const REPORT_CHARS: usize = 3000;
+
+/// Reloads the content off the async threads and reports the outcome.
+pub async fn reload(ctx: &Arc<Ctx>, trigger: &'static str) {
+    let live = Arc::clone(&ctx.live);
+    let outcome = tokio::task::spawn_blocking(move || live.reload())
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+    let _ = ctx.reloads.send(ReloadReport { trigger, outcome });
+}
+
+/// Logs, counts and tells operators about every reload, whatever started it.
+pub async fn report_reloads(
+    api: Api,
+    ctx: Arc<Ctx>,
+    mut reports: mpsc::UnboundedReceiver<ReloadReport>,
+) {
+    while let Some(ReloadReport { trigger, outcome }) = reports.recv().await {
+        let (result, ok) = match &outcome {
+            Ok(Reloaded::Updated { .. }) => ("updated", true),
+            Ok(Reloaded::Unchanged { .. }) => ("unchanged", true),
+            Ok(Reloaded::Refused { .. }) => ("refused", false),
+            Err(_) => ("error", false),
+        };
+        ctx.metrics.reload(result);
+        ctx.metrics.content_version(&ctx.live.version());
+        tracing::info!(trigger, result, version = %ctx.live.version(), "reload");
+        if let Err(e) = ctx.store.record_reload(super::handlers::unix_now(), ok) {
+            tracing::warn!(error = %e, "recording a reload");
+        }
+        // A watcher sees every save; "nothing changed" is worth saying only
+        // to an operator who asked.
+        if matches!(outcome, Ok(Reloaded::Unchanged { .. })) && trigger != "command" {
+            continue;
+        }
+        for &admin in &ctx.admins {
+            let lang = admin_lang(&ctx, admin);
+            let text = reload_text(&outcome, lang);
+            send_html(&api, &ctx, ChatId(admin as i64), text).await;
+        }
+    }
+}
+
+/// Tells operators the bot started on an older version because the folder
+/// has problems.
+pub async fn notify_startup_problems(api: &Api, ctx: &Ctx, problems: &[Diagnostic]) {
+    for &admin in &ctx.admins {
+        let lang = admin_lang(ctx, admin);
+        let head = match lang {
+            Lang::Kk => format!("⚠️ Бот іске қосылды, бірақ content бумасында {} қате бар. Соңғы дұрыс нұсқа ({}) қызмет етуде.", problems.len(), ctx.live.version()),
+            Lang::Ru => format!("⚠️ Бот запущен, но в папке content {} ошибок. Работает последняя корректная версия ({}).", problems.len(), ctx.live.version()),
+            Lang::En => format!("⚠️ The bot started, but the content folder has {} problem(s). The last valid version ({}) is serving.", problems.len(), ctx.live.version()),
+        };
+        send_html(
+            api,
+            ctx,
+            ChatId(admin as i64),
+            with_problems(&escape(&head), problems),
+        )
+        .await;
+    }
+}
+
+/// `/unanswered`: the most frequent unanswered questions of the last days.
+pub async fn unanswered(bot: &Api, ctx: &Ctx, chat: ChatId, lang: Lang) {
+    let since = super::handlers::unix_now() - REPORT_DAYS * DAY_SECS;
+    let text = match ctx.store.journal(Some(since)) {
+        Ok(entries) => report::unanswered(&entries, REPORT_TOP).to_plain(),
+        Err(e) => {
+            tracing::error!(error = %e, "reading the journal");
+            crate::i18n::t(crate::i18n::Msg::Apology, lang).to_string()
+        }
+    };
+    send_html(
+        bot,
+        ctx,
+        chat,
+        format!("<pre>{}</pre>", escape(&fit(&text, REPORT_CHARS))),
+    )
+    .await;
+}
+
+/// `/stats`: questions, answers, languages, topics and ratings, per day.
+pub async fn stats(bot: &Api, ctx: &Ctx, chat: ChatId, lang: Lang) {
+    let since = super::handlers::unix_now() - REPORT_DAYS * DAY_SECS;
+    let text = match ctx.store.stats(Some(since)) {
+        Ok(days) => report::stats(&days).to_plain(),
+        Err(e) => {
+            tracing::error!(error = %e, "reading statistics");
+            crate::i18n::t(crate::i18n::Msg::Apology, lang).to_string()
+        }
+    };
+    send_html(
+        bot,
+        ctx,
+        chat,
+        format!("<pre>{}</pre>", escape(&fit(&text, REPORT_CHARS))),
+    )
+    .await;
+}
+
+fn admin_lang(ctx: &Ctx, admin: u64) -> Lang {
+    ctx.store
+        .language(admin)
+        .ok()
+        .flatten()
+        .unwrap_or(ctx.default_lang)
+}
+
+fn reload_text(outcome: &Result<Reloaded, String>, lang: Lang) -> String {
+    match outcome {
+        Ok(Reloaded::Updated { from, to }) => escape(&match lang {
+            Lang::Kk => format!("✅ Мазмұн жаңартылды: {from} → {to}."),
+            Lang::Ru => format!("✅ Материалы обновлены: {from} → {to}."),
+            Lang::En => format!("✅ Content updated: {from} → {to}."),
+        }),
+        Ok(Reloaded::Unchanged { version }) => escape(&match lang {
+            Lang::Kk => format!("Мазмұн өзгерген жоқ: {version} нұсқасы қызмет етуде."),
+            Lang::Ru => format!("Материалы не изменились: работает версия {version}."),
+            Lang::En => format!("Nothing changed: version {version} is serving."),
+        }),
+        Ok(Reloaded::Refused { serving, problems }) => {
+            let head = match lang {
+                Lang::Kk => format!("⚠️ Өзгеріс қабылданбады: {} қате. Бұрынғы нұсқа ({serving}) қызмет етуде. Түзетіп, файлды қайта сақтаңыз:", problems.len()),
+                Lang::Ru => format!("⚠️ Изменение не принято: {} ошибок. Работает прежняя версия ({serving}). Исправьте и сохраните файл снова:", problems.len()),
+                Lang::En => format!("⚠️ Change refused: {} problem(s). The previous version ({serving}) keeps serving. Fix and save again:", problems.len()),
+            };
+            with_problems(&escape(&head), problems)
+        }
+        Err(e) => escape(&match lang {
+            Lang::Kk => format!("⚠️ Мазмұнды қайта жүктеу сәтсіз: {e}"),
+            Lang::Ru => format!("⚠️ Не удалось перезагрузить материалы: {e}"),
+            Lang::En => format!("⚠️ Reload failed: {e}"),
+        }),
+    }
+}
+
+fn with_problems(head: &str, problems: &[Diagnostic]) -> String {
+    let mut lines: Vec<String> = problems
+        .iter()
+        .take(MAX_PROBLEMS_SHOWN)
+        .map(|d| fit(&d.to_string(), 200))
+        .collect();
+    if problems.len() > MAX_PROBLEMS_SHOWN {
+        lines.push(format!(
+            "… +{} (atazan check)",
+            problems.len() - MAX_PROBLEMS_SHOWN
+        ));
+    }
+    format!("{head}\n<pre>{}</pre>", escape(&lines.join("\n")))
+}
+
+/// The first lines of `text` that fit in `max` characters: reports are cut
+/// before they are escaped, so no tag or entity is ever cut in half.
+fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for line in text.lines() {
+        if out.chars().count() + line.chars().count() + 2 > max {
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push('…');
+    out
+}
+
+async fn send_html(api: &Api, ctx: &Ctx, chat: ChatId, html: String) {
+    let req = api.send_message(chat, html).parse_mode(ParseMode::Html);
+    if let Err(e) = send::with_retry(req, &ctx.metrics).await {
+        tracing::warn!(error = %e, chat = chat.0, "cannot reach an operator (have they started the bot?)");
+    }
+}

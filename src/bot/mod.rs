@@ -1,0 +1,499 @@
+//! The Telegram front end.
+//!
+//! The handler tree ([`schema`]) is the whole of what the bot reacts to:
+//!
+//! ```text
+//! update ─┬─ message ─────────┬─ command (/start, /help, /topics, /lang, /about; operators: /reload, /unanswered, /stats)
+//!         ├─ edited message ──┤  question (private chat; in groups only a mention or a reply to the bot)
+//!         │                   └─ sticker, voice, photo… → "I understand text"
+//!         ├─ callback query ── a button: browse, vote, choose a language (the message is edited in place)
+//!         ├─ inline query ──── `@bot question` in any chat: up to 5 passages to share
+//!         └─ anything else ─── ignored quietly
+//! ```
+//!
+//! Handlers ([`handlers`]) are thin: they parse the update, ask
+//! [`crate::dialog`] for the screen (the same screens the terminal chat
+//! shows), render it ([`render`]) and send it ([`send`], with retries).
+//! Every reply takes the content version in service once ([`Live::engine`]),
+//! so a reload in the middle of a burst never mixes two versions in a reply.
+//!
+//! Around them: outgoing limits (teloxide's `Throttle`), a per-user flood
+//! guard ([`flood`]), content reloads from a file watcher, SIGHUP and
+//! `/reload` reported to operators ([`admin`]), `/healthz` and `/metrics`
+//! ([`crate::ops`]), and a graceful shutdown on SIGTERM or Ctrl-C that
+//! finishes the replies in flight and flushes sled.
+
+pub mod admin;
+pub mod flood;
+pub mod handlers;
+pub mod render;
+pub mod send;
+
+use crate::config::Config;
+use crate::content::Diagnostic;
+use crate::lang::Lang;
+use crate::live::{self, Live, Reloaded};
+use crate::metrics::Metrics;
+use crate::store::{Retention, SledStore, Store};
+use std::sync::Arc;
+use std::time::Duration;
+use teloxide::adaptors::throttle::{Limits, Settings, Throttle};
+use teloxide::dispatching::{Dispatcher, UpdateFilterExt, UpdateHandler};
+use teloxide::prelude::*;
+use teloxide::types::{BotCommand, BotCommandScope, Me, Recipient};
+use teloxide::update_listeners::{webhooks, Polling};
+use tokio::sync::mpsc;
+
+/// The Bot API client every handler uses: teloxide's bot behind its
+/// outgoing-limits adaptor.
+pub type Api = Throttle<Bot>;
+
+/// Why the bot could not start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum BotError {
+    /// No token.
+    #[error("TELOXIDE_TOKEN is not set: create a bot with @BotFather in Telegram, then run `TELOXIDE_TOKEN=<token> atazan run` (or use `atazan chat` without Telegram)")]
+    NoToken,
+    /// A URL setting does not parse.
+    #[error("{what}: `{url}` is not a valid URL: {source}")]
+    Url {
+        /// Which setting.
+        what: &'static str,
+        /// Its value.
+        url: String,
+        /// The cause.
+        source: url::ParseError,
+    },
+    /// Telegram refused the token or could not be reached at start-up.
+    #[error("the Bot API did not answer getMe: {0} (check TELOXIDE_TOKEN and the network)")]
+    Connect(teloxide::RequestError),
+    /// The webhook could not be registered.
+    #[error("cannot register the webhook with Telegram: {0}")]
+    Webhook(teloxide::RequestError),
+    /// A server could not listen.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The store could not be opened.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// What every handler shares.
+pub struct Ctx {
+    /// The content in service.
+    pub live: Arc<Live>,
+    /// Users' languages, the journal and statistics.
+    pub store: Arc<dyn Store>,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// The per-user flood guard.
+    pub flood: flood::Flood,
+    /// Operators' Telegram user ids.
+    pub admins: Vec<u64>,
+    /// The interface language when Telegram's is none of ours.
+    pub default_lang: Lang,
+    /// Days the journal keeps entries (told to users in /about).
+    pub retention_days: u32,
+    /// Where reload outcomes go to be reported.
+    pub reloads: mpsc::UnboundedSender<ReloadReport>,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("version", &self.live.version())
+            .field("admins", &self.admins.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A reload's outcome, and what started it.
+#[derive(Debug)]
+pub struct ReloadReport {
+    /// "watch", "signal" or "command".
+    pub trigger: &'static str,
+    /// What happened.
+    pub outcome: Result<Reloaded, String>,
+}
+
+impl Ctx {
+    /// Builds the shared state from the configuration.
+    pub fn new(
+        config: &Config,
+        live: Arc<Live>,
+        store: Arc<dyn Store>,
+        metrics: Arc<Metrics>,
+        reloads: mpsc::UnboundedSender<ReloadReport>,
+    ) -> Ctx {
+        Ctx {
+            live,
+            store,
+            metrics,
+            flood: flood::Flood::new(config.limits.flood_messages, config.flood_window()),
+            admins: config.telegram.admins.clone(),
+            default_lang: config.telegram.default_lang,
+            retention_days: config.journal.retention_days,
+            reloads,
+        }
+    }
+
+    /// Whether `user` is an operator.
+    pub fn is_admin(&self, user: UserId) -> bool {
+        self.admins.contains(&user.0)
+    }
+
+    /// The interface language for `user`: their `/lang` choice, else their
+    /// Telegram language when it is one of ours, else the default.
+    pub fn ui_lang(&self, user: &teloxide::types::User) -> Lang {
+        self.store
+            .language(user.id.0)
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "reading a user's language");
+                None
+            })
+            .or_else(|| user.language_code.as_deref().and_then(|c| c.parse().ok()))
+            .unwrap_or(self.default_lang)
+    }
+}
+
+/// The handler tree: everything the bot reacts to.
+pub fn schema() -> UpdateHandler<handlers::HandlerError> {
+    dptree::entry()
+        .branch(Update::filter_message().endpoint(handlers::message))
+        .branch(Update::filter_edited_message().endpoint(handlers::message))
+        .branch(Update::filter_callback_query().endpoint(handlers::callback))
+        .branch(Update::filter_inline_query().endpoint(handlers::inline))
+}
+
+/// The Bot API client for `config`: its token, its API URL, and Telegram's
+/// outgoing limits (or effectively none, for load tests on loopback).
+pub fn api(config: &Config) -> Result<Api, BotError> {
+    let token = config.token().ok_or(BotError::NoToken)?;
+    let client = teloxide::net::default_reqwest_settings()
+        // Replies to many chats go out at once; keep their connections.
+        .pool_max_idle_per_host(256)
+        .build()
+        .unwrap_or_default();
+    let mut bot = Bot::with_client(token, client);
+    if let Some(url) = &config.telegram.api_url {
+        let parsed = url.parse().map_err(|source| BotError::Url {
+            what: "TELOXIDE_API_URL",
+            url: url.clone(),
+            source,
+        })?;
+        bot = bot.set_api_url(parsed);
+    }
+    let limits = if config.limits.throttle {
+        Limits::default()
+    } else {
+        Limits {
+            messages_per_sec_chat: 1_000_000,
+            messages_per_min_chat: 1_000_000,
+            messages_per_min_channel_or_supergroup: 1_000_000,
+            messages_per_sec_overall: 1_000_000,
+        }
+    };
+    Ok(Throttle::spawn_with_settings(
+        bot,
+        Settings::default().limits(limits),
+    ))
+}
+
+/// Runs the bot until SIGTERM or Ctrl-C: long polling, or a webhook when
+/// `config.webhook.url` is set. `problems` are the content folder's problems
+/// found at start-up (the last valid version is serving); operators hear of
+/// them at once.
+pub async fn run(
+    config: Config,
+    live: Arc<Live>,
+    problems: Vec<Diagnostic>,
+) -> Result<(), BotError> {
+    let api = api(&config)?;
+    let me = send::with_retry(api.get_me(), &Metrics::new())
+        .await
+        .map_err(BotError::Connect)?;
+    tracing::info!(bot = %me.username(), version = %live.version(), "connected to the Bot API");
+
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(
+        live.kb().db(),
+        Retention {
+            max_age_days: config.journal.retention_days,
+            max_entries: config.journal.max_entries,
+            ..Retention::default()
+        },
+    )?);
+    let metrics = Arc::new(Metrics::new());
+    metrics.content_version(&live.version());
+    let (reload_tx, reload_rx) = mpsc::unbounded_channel();
+    let ctx = Arc::new(Ctx::new(
+        &config,
+        Arc::clone(&live),
+        Arc::clone(&store),
+        Arc::clone(&metrics),
+        reload_tx.clone(),
+    ));
+
+    set_commands(&api, &ctx).await;
+    if !problems.is_empty() {
+        admin::notify_startup_problems(&api, &ctx, &problems).await;
+    }
+    tokio::spawn(admin::report_reloads(
+        api.clone(),
+        Arc::clone(&ctx),
+        reload_rx,
+    ));
+    let _watch = if config.reload.watch {
+        let tx = reload_tx.clone();
+        live::watch(
+            Arc::clone(&live),
+            Duration::from_millis(config.reload.debounce_ms),
+            move |outcome| {
+                let _ = tx.send(ReloadReport {
+                    trigger: "watch",
+                    outcome: outcome.map_err(|e| e.to_string()),
+                });
+            },
+        )
+        .map_err(|e| tracing::warn!(error = %e, "cannot watch the content folder; SIGHUP and /reload still reload"))
+        .ok()
+    } else {
+        None
+    };
+    tokio::spawn(reload_on_sighup(Arc::clone(&live), reload_tx));
+    tokio::spawn(maintain(Arc::clone(&store)));
+    let ops = match config.http.listen {
+        Some(addr) => Some(
+            crate::ops::spawn(
+                addr,
+                crate::ops::State::new(Arc::clone(&live), Arc::clone(&store), Arc::clone(&metrics)),
+            )
+            .await
+            .map_err(|source| BotError::Listen { addr, source })?,
+        ),
+        None => None,
+    };
+
+    let mut dispatcher = Dispatcher::builder(api.clone(), schema())
+        .dependencies(dptree::deps![Arc::clone(&ctx)])
+        .default_handler(|update: Arc<Update>| async move {
+            tracing::debug!(id = update.id.0, "update of a kind the bot ignores");
+        })
+        .error_handler(Arc::new(|e: handlers::HandlerError| async move {
+            tracing::error!(error = %e, "handler failed");
+        }))
+        .build();
+    spawn_shutdown_on_signal(dispatcher.shutdown_token());
+
+    match &config.webhook.url {
+        None => {
+            let listener_errors = {
+                let metrics = Arc::clone(&metrics);
+                move |e: teloxide::RequestError| {
+                    let metrics = Arc::clone(&metrics);
+                    async move {
+                        metrics.api_error(send::code(&e));
+                        if matches!(
+                            e,
+                            teloxide::RequestError::Api(
+                                teloxide::ApiError::TerminatedByOtherGetUpdates
+                            )
+                        ) {
+                            tracing::error!("409 Conflict: another process is polling Telegram with this token. Only one long-polling instance may run per bot: stop the other one, or run several replicas in webhook mode (--webhook-url)");
+                        } else {
+                            tracing::warn!(error = %e, "getting updates failed; retrying");
+                        }
+                    }
+                }
+            };
+            let listener = Polling::builder(api.clone())
+                .timeout(Duration::from_secs(10))
+                .delete_webhook()
+                .await
+                .build();
+            tracing::info!("long polling for updates");
+            dispatcher
+                .dispatch_with_listener(listener, Arc::new(listener_errors))
+                .await;
+        }
+        Some(url) => {
+            let parsed: url::Url = url.parse().map_err(|source| BotError::Url {
+                what: "ATAZAN_WEBHOOK_URL",
+                url: url.clone(),
+                source,
+            })?;
+            let mut options = webhooks::Options::new(config.webhook.listen, parsed);
+            if let Some(secret) = &config.webhook.secret {
+                options = options.secret_token(secret.clone());
+            }
+            let (listener, stopped, router) = webhooks::axum_to_router(api.clone(), options)
+                .await
+                .map_err(BotError::Webhook)?;
+            let tcp = tokio::net::TcpListener::bind(config.webhook.listen)
+                .await
+                .map_err(|source| BotError::Listen {
+                    addr: config.webhook.listen,
+                    source,
+                })?;
+            tracing::info!(listen = %config.webhook.listen, "receiving updates by webhook");
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(tcp, router)
+                    .with_graceful_shutdown(stopped)
+                    .await
+                {
+                    tracing::error!(error = %e, "webhook server failed");
+                }
+            });
+            // Webhook updates cannot fail to arrive: Telegram retries them.
+            dispatcher
+                .dispatch_with_listener(
+                    listener,
+                    Arc::new(|e: std::convert::Infallible| async move { match e {} }),
+                )
+                .await;
+        }
+    }
+
+    tracing::info!("stopped taking updates; flushing");
+    if let Some(ops) = ops {
+        ops.abort();
+    }
+    if let Err(e) = store.flush() {
+        tracing::error!(error = %e, "flushing the store");
+    }
+    if let Err(e) = live.kb().flush() {
+        tracing::error!(error = %e, "flushing the knowledge base");
+    }
+    tracing::info!("bye");
+    Ok(())
+}
+
+/// The command menu, in each language; operators get theirs with the
+/// operator commands, which nobody else sees.
+async fn set_commands(api: &Api, ctx: &Ctx) {
+    const PUBLIC: [&str; 5] = ["start", "topics", "lang", "about", "help"];
+    const OPERATOR: [&str; 3] = ["reload", "unanswered", "stats"];
+    let menu = |names: &[&str], lang: Lang| -> Vec<BotCommand> {
+        names
+            .iter()
+            .map(|n| BotCommand::new(*n, crate::i18n::command_description(n, lang)))
+            .collect()
+    };
+    let mut calls = Vec::new();
+    // The default (no language) menu is Kazakh, the state language.
+    calls.push((BotCommandScope::Default, None, menu(&PUBLIC, Lang::Kk)));
+    for lang in Lang::ALL {
+        calls.push((BotCommandScope::Default, Some(lang), menu(&PUBLIC, lang)));
+    }
+    let all: Vec<&str> = PUBLIC.iter().chain(OPERATOR.iter()).copied().collect();
+    for &admin in &ctx.admins {
+        let scope = BotCommandScope::Chat {
+            chat_id: Recipient::Id(ChatId(admin as i64)),
+        };
+        calls.push((scope.clone(), None, menu(&all, Lang::Kk)));
+        for lang in Lang::ALL {
+            calls.push((scope.clone(), Some(lang), menu(&all, lang)));
+        }
+    }
+    for (scope, lang, commands) in calls {
+        let mut req = api.set_my_commands(commands).scope(scope);
+        if let Some(l) = lang {
+            req = req.language_code(l.code());
+        }
+        if let Err(e) = send::with_retry(req, &ctx.metrics).await {
+            // An operator who never opened the bot has no chat yet.
+            tracing::warn!(error = %e, "setting the command menu");
+        }
+    }
+}
+
+/// Reloads on SIGHUP (`kill -HUP`, `systemctl reload`).
+async fn reload_on_sighup(live: Arc<Live>, reloads: mpsc::UnboundedSender<ReloadReport>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut hup) = signal(SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP");
+            return;
+        };
+        while hup.recv().await.is_some() {
+            let live = Arc::clone(&live);
+            let outcome = tokio::task::spawn_blocking(move || live.reload())
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            let _ = reloads.send(ReloadReport {
+                trigger: "signal",
+                outcome,
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (live, reloads);
+}
+
+/// Every minute: retention, and the counters written to disk.
+async fn maintain(store: Arc<dyn Store>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let store = Arc::clone(&store);
+        let done = tokio::task::spawn_blocking(move || {
+            let now = handlers::unix_now();
+            store.prune(now).and_then(|_| store.flush())
+        })
+        .await;
+        if let Ok(Err(e)) = done {
+            tracing::warn!(error = %e, "store maintenance");
+        }
+    }
+}
+
+/// Stops the dispatcher on SIGTERM (what Docker sends) or Ctrl-C: no new
+/// updates are taken, the ones being handled finish.
+fn spawn_shutdown_on_signal(token: teloxide::dispatching::ShutdownToken) {
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down: finishing the replies in flight");
+        // The dispatcher may not have started yet; then try again shortly.
+        loop {
+            match token.shutdown() {
+                Ok(done) => {
+                    done.await;
+                    return;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    });
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The bot's @username, for deep links.
+pub fn username(me: &Me) -> &str {
+    me.username()
+}

@@ -1,0 +1,135 @@
+//! Bot API requests that survive a bad moment: rate limits (429 with
+//! `retry_after`), gateway errors and network failures are retried with
+//! backoff, a bounded number of times; anything else fails at once.
+//!
+//! Outgoing message limits themselves are kept by teloxide's `Throttle`
+//! adaptor, which also obeys 429s on the requests it throttles; this layer
+//! covers every other request (edits, callback answers, inline answers).
+
+use crate::metrics::Metrics;
+use std::time::Duration;
+use teloxide::requests::{Output, Request};
+use teloxide::{ApiError, RequestError};
+
+/// Tries per request, the first included.
+pub const ATTEMPTS: u32 = 5;
+/// The longest wait a 429 may ask for before the reply is given up.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// Sends `request`, retrying what is worth retrying; every failure is
+/// counted in `metrics` by its code.
+pub async fn with_retry<R>(request: R, metrics: &Metrics) -> Result<Output<R>, RequestError>
+where
+    R: Request<Err = RequestError>,
+{
+    let mut attempt = 1;
+    loop {
+        match request.send_ref().await {
+            Ok(out) => return Ok(out),
+            Err(e) => {
+                metrics.api_error(code(&e));
+                match retry_delay(&e, attempt) {
+                    Some(wait) if attempt < ATTEMPTS => {
+                        tracing::warn!(error = %e, attempt, wait_ms = wait.as_millis() as u64, "Bot API request failed; retrying");
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                    }
+                    _ => return Err(e),
+                }
+            }
+        }
+    }
+}
+
+/// How long to wait before trying again, or `None` when trying again cannot
+/// help (a bad request, a blocked bot).
+pub fn retry_delay(e: &RequestError, attempt: u32) -> Option<Duration> {
+    let backoff = Duration::from_millis(250 << attempt.min(6));
+    match e {
+        RequestError::RetryAfter(after) => {
+            let wait = after.duration();
+            (wait <= MAX_RETRY_AFTER).then_some(wait)
+        }
+        RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
+            Some(backoff)
+        }
+        RequestError::Api(ApiError::Unknown(description))
+            if server_error(description).is_some() =>
+        {
+            Some(backoff)
+        }
+        _ => None,
+    }
+}
+
+/// A short label for a failure: the HTTP code where one is known, else its
+/// kind. Used as a metrics label, so it never contains request data.
+pub fn code(e: &RequestError) -> String {
+    match e {
+        RequestError::RetryAfter(_) => "429".into(),
+        RequestError::Network(_) => "network".into(),
+        RequestError::InvalidJson { .. } => "invalid_response".into(),
+        RequestError::Io(_) => "io".into(),
+        RequestError::MigrateToChatId(_) => "migrated".into(),
+        RequestError::Api(ApiError::TerminatedByOtherGetUpdates) => "409".into(),
+        RequestError::Api(ApiError::Unknown(d)) => server_error(d).unwrap_or("api_unknown").into(),
+        RequestError::Api(api) => {
+            // The variant's name, e.g. `MessageNotModified`.
+            let name = format!("{api:?}");
+            let name = name.split(['(', ' ', '{']).next().unwrap_or("api");
+            format!("api_{name}")
+        }
+    }
+}
+
+/// The HTTP status a gateway error's description stands for, if it is one.
+fn server_error(description: &str) -> Option<&'static str> {
+    let d = description.to_ascii_lowercase();
+    [
+        ("internal server error", "500"),
+        ("bad gateway", "502"),
+        ("service unavailable", "503"),
+        ("gateway timeout", "504"),
+    ]
+    .into_iter()
+    .find(|(text, _)| d.contains(text))
+    .map(|(_, code)| code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use teloxide::types::Seconds;
+
+    #[test]
+    fn what_is_retried() {
+        let after = RequestError::RetryAfter(Seconds::from_seconds(3));
+        assert_eq!(retry_delay(&after, 1), Some(Duration::from_secs(3)));
+        let gateway = RequestError::Api(ApiError::Unknown("Bad Gateway".into()));
+        assert!(retry_delay(&gateway, 1).is_some());
+        assert_eq!(code(&gateway), "502");
+        let bad = RequestError::Api(ApiError::MessageNotModified);
+        assert_eq!(retry_delay(&bad, 1), None);
+        assert_eq!(code(&bad), "api_MessageNotModified");
+        let blocked = RequestError::Api(ApiError::BotBlocked);
+        assert_eq!(retry_delay(&blocked, 1), None);
+        let conflict = RequestError::Api(ApiError::TerminatedByOtherGetUpdates);
+        assert_eq!(code(&conflict), "409");
+        let forever = RequestError::RetryAfter(Seconds::from_seconds(3600));
+        assert_eq!(
+            retry_delay(&forever, 1),
+            None,
+            "an hour's wait is not a retry"
+        );
+    }
+
+    #[test]
+    fn backoff_grows() {
+        let e = RequestError::InvalidJson {
+            source: std::sync::Arc::new(serde_json::from_str::<u8>("x").unwrap_err()),
+            raw: "<html>502</html>".into(),
+        };
+        let waits: Vec<_> = (1..4).map(|a| retry_delay(&e, a).unwrap()).collect();
+        assert!(waits[0] < waits[1] && waits[1] < waits[2], "{waits:?}");
+    }
+}

@@ -1,0 +1,168 @@
+//! The operations HTTP server, beside the bot in both polling and webhook
+//! mode: `/healthz` for load balancers and Docker's HEALTHCHECK, `/metrics`
+//! for Prometheus, and the operator reports as JSON (`/ops/unanswered`,
+//! `/ops/stats`) for `atazan unanswered` and `atazan stats` while the bot
+//! holds the data folder. The reports carry question texts, so they are
+//! served to loopback clients only, whatever address the server listens on.
+
+use crate::live::Live;
+use crate::metrics::{Metrics, CONTENT_TYPE};
+use crate::store::{report, Store};
+use axum::extract::{ConnectInfo, Query, State as Shared};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What the server reads.
+#[derive(Clone)]
+pub struct State {
+    live: Arc<Live>,
+    store: Arc<dyn Store>,
+    metrics: Arc<Metrics>,
+    started: Instant,
+}
+
+impl State {
+    /// The server's view of the running bot.
+    pub fn new(live: Arc<Live>, store: Arc<dyn Store>, metrics: Arc<Metrics>) -> State {
+        State {
+            live,
+            store,
+            metrics,
+            started: Instant::now(),
+        }
+    }
+}
+
+/// What `/healthz` says.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Health {
+    /// `ok`, or `failing`.
+    pub status: String,
+    /// The content version in service.
+    pub version: String,
+    /// Whether the knowledge base answers reads.
+    pub sled: bool,
+    /// Seconds since the bot started.
+    pub uptime_seconds: u64,
+}
+
+/// Report options: `?since=YYYY-MM-DD&top=N`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportQuery {
+    /// The first UTC day to include.
+    pub since: Option<String>,
+    /// Groups to show (unanswered only).
+    pub top: Option<usize>,
+}
+
+/// The routes.
+pub fn router(state: State) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/ops/unanswered", get(unanswered))
+        .route("/ops/stats", get(stats))
+        .with_state(state)
+}
+
+/// Binds `addr` (so a taken port fails start-up, not later) and serves in
+/// the background until the returned task is aborted.
+pub async fn spawn(addr: SocketAddr, state: State) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "serving /healthz and /metrics");
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    Ok(tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the ops server stopped");
+        }
+    }))
+}
+
+async fn healthz(Shared(s): Shared<State>) -> impl IntoResponse {
+    let sled = s.live.kb().check().is_ok();
+    let health = Health {
+        status: if sled { "ok" } else { "failing" }.to_string(),
+        version: s.live.version(),
+        sled,
+        uptime_seconds: s.started.elapsed().as_secs(),
+    };
+    let code = if sled {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, Json(health))
+}
+
+async fn metrics(Shared(s): Shared<State>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, CONTENT_TYPE)], s.metrics.encode())
+}
+
+fn local_only(peer: &SocketAddr) -> Result<(), Response> {
+    if peer.ip().is_loopback() {
+        Ok(())
+    } else {
+        Err((
+            StatusCode::FORBIDDEN,
+            "operator reports are served to this machine only\n",
+        )
+            .into_response())
+    }
+}
+
+fn since(q: &ReportQuery) -> Result<Option<i64>, Response> {
+    match &q.since {
+        None => Ok(None),
+        Some(d) => crate::store::parse_date(d).map(Some).ok_or_else(|| {
+            (
+                StatusCode::BAD_REQUEST,
+                "since: use a date like 2026-11-30\n",
+            )
+                .into_response()
+        }),
+    }
+}
+
+async fn unanswered(
+    Shared(s): Shared<State>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    if let Err(r) = local_only(&peer) {
+        return r;
+    }
+    let since = match since(&q) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match s.store.journal(since) {
+        Ok(entries) => {
+            Json(report::unanswered(&entries, q.top.unwrap_or(usize::MAX))).into_response()
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
+}
+
+async fn stats(
+    Shared(s): Shared<State>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    if let Err(r) = local_only(&peer) {
+        return r;
+    }
+    let since = match since(&q) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match s.store.stats(since) {
+        Ok(days) => Json(report::stats(&days)).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
+}

@@ -1,0 +1,241 @@
+//! Operators updating content under a running bot (`atazan run` against the
+//! fake Bot API):
+//!
+//! - an edited passage is served within 2 s;
+//! - a broken file is refused: the old text keeps serving, operators get the
+//!   `file:line: message`, a non-operator's /reload is refused;
+//! - a reload in the middle of 1,000 questions from 50 users: every reply
+//!   comes wholly from one version, none is lost;
+//! - SIGKILL during a reload: the restart serves one consistent version;
+//! - unanswered questions reach `/unanswered`, near-duplicates grouped.
+
+mod common;
+
+use common::bot::{signal, BotProcess, Setup};
+use common::telegram::{Chat, FakeApi, Message, User};
+use common::ContentCopy;
+use std::time::{Duration, Instant};
+
+const PASSAGE: &str = "passages/kurultai/kurultai-size.md";
+const QUESTION: &str = "how many MPs will the Kurultai have";
+
+fn text(m: &Message) -> String {
+    m.plain().unwrap_or_default()
+}
+
+/// Puts `marker` into the English title and at both ends of the English
+/// text of the Kurultai-size passage, so a reply shows which version it
+/// came from, in its title and in its body.
+fn mark_passage(c: &ContentCopy, marker: &str) {
+    let original = std::fs::read_to_string(common::real_content().join(PASSAGE)).unwrap();
+    let mut out = Vec::new();
+    let mut in_en = false;
+    let mut body_done = false;
+    for line in original.lines() {
+        if let Some(title) = line.strip_prefix("## en:") {
+            in_en = true;
+            out.push(format!("## en: {} {marker}", title.trim()));
+            continue;
+        }
+        if in_en && !body_done && !line.trim().is_empty() && !line.starts_with('?') {
+            out.push(format!("{marker} {line} {marker}"));
+            body_done = true;
+            continue;
+        }
+        out.push(line.to_string());
+    }
+    c.write(PASSAGE, out.join("\n") + "\n");
+}
+
+fn markers(s: &str) -> (usize, usize) {
+    (s.matches("MARK-A").count(), s.matches("MARK-B").count())
+}
+
+#[test]
+fn an_edited_passage_is_served_within_two_seconds() {
+    let fake = FakeApi::start_blocking();
+    let c = ContentCopy::new();
+    mark_passage(&c, "MARK-A");
+    let bot = BotProcess::start(&fake, &c, Setup::default());
+    let user = User::new(1).lang("en");
+    assert_eq!(markers(&text(&bot.ask(&user, QUESTION))), (3, 0));
+    mark_passage(&c, "MARK-B");
+    let changed = Instant::now();
+    loop {
+        let shown = text(&bot.ask(&user, QUESTION));
+        match markers(&shown) {
+            (0, 3) => break,
+            (3, 0) => {}
+            other => panic!("a mixed reply {other:?}: {shown}"),
+        }
+        assert!(
+            changed.elapsed() < Duration::from_secs(2),
+            "the change was not served within 2 s:\n{}",
+            bot.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("served after {:?}", changed.elapsed());
+}
+
+#[test]
+fn a_broken_file_is_refused_and_operators_are_told_where() {
+    let fake = FakeApi::start_blocking();
+    let c = ContentCopy::new();
+    mark_passage(&c, "MARK-A");
+    let bot = BotProcess::start(&fake, &c, Setup::default().env("ATAZAN_ADMINS", "900"));
+    let admin = User::new(900).lang("en");
+    let citizen = User::new(901).lang("en");
+    bot.ask(&admin, "/start");
+
+    let mark = fake.mark();
+    let broken = std::fs::read_to_string(c.path(PASSAGE)).unwrap().replacen(
+        "topic = \"kurultai\"",
+        "topic = kurultai",
+        1,
+    );
+    c.write(PASSAGE, broken);
+    let alert = bot.wait_call(mark, |call| {
+        call.is("sendMessage") && call.chat_id() == Some(900)
+    });
+    let alert = alert.text().unwrap().to_string();
+    assert!(
+        alert.contains("kurultai-size.md:2:"),
+        "file:line in the alert: {alert}"
+    );
+    assert!(alert.contains("refused"), "{alert}");
+
+    // The old text keeps serving.
+    assert_eq!(markers(&text(&bot.ask(&citizen, QUESTION))), (3, 0));
+    // A citizen cannot reload; an operator's reload is refused again, with the problem.
+    let refused = text(&bot.ask(&citizen, "/reload"));
+    assert!(
+        refused.contains(atazan::i18n::t(
+            atazan::i18n::Msg::AdminOnly,
+            atazan::Lang::En
+        )),
+        "{refused}"
+    );
+    let again = text(&bot.ask(&admin, "/reload"));
+    assert!(again.contains("kurultai-size.md:2:"), "{again}");
+    // Fixed: served.
+    mark_passage(&c, "MARK-B");
+    let started = Instant::now();
+    while markers(&text(&bot.ask(&citizen, QUESTION))) != (0, 3) {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{}",
+            bot.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!bot.stderr().contains("panicked"));
+}
+
+#[test]
+fn a_reload_during_a_burst_never_mixes_versions_or_loses_a_reply() {
+    let fake = FakeApi::start_blocking();
+    let c = ContentCopy::new();
+    mark_passage(&c, "MARK-A");
+    let bot = BotProcess::start(
+        &fake,
+        &c,
+        Setup::default().env("ATAZAN_FLOOD_MESSAGES", "1000"),
+    );
+    let users: Vec<User> = (0..50).map(|i| User::new(10_000 + i).lang("en")).collect();
+    let mark = fake.mark();
+    for round in 0..20 {
+        for u in &users {
+            fake.message(u, &Chat::private(u), QUESTION);
+        }
+        if round == 10 {
+            mark_passage(&c, "MARK-B");
+        }
+    }
+    let started = Instant::now();
+    let replies = loop {
+        let sent: Vec<_> = fake
+            .calls_of("sendMessage")
+            .into_iter()
+            .filter(|call| call.seq >= mark)
+            .collect();
+        if sent.len() >= 1000 || started.elapsed() > Duration::from_secs(60) {
+            break sent;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(replies.len(), 1000, "every question answered once");
+    let (mut a, mut b) = (0, 0);
+    for call in &replies {
+        assert!(call.ok(), "{:?}", call.error);
+        match markers(call.text().unwrap()) {
+            (3, 0) => a += 1,
+            (0, 3) => b += 1,
+            other => panic!(
+                "a reply mixing versions {other:?}: {}",
+                call.text().unwrap()
+            ),
+        }
+    }
+    eprintln!("{a} replies from the old version, {b} from the new");
+    // Once the burst is over, the new version serves.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while markers(&text(&bot.ask(&users[0], QUESTION))) != (0, 3) {
+        assert!(Instant::now() < deadline, "{}", bot.stderr());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn sigkill_during_a_reload_restarts_on_one_consistent_version() {
+    let fake = FakeApi::start_blocking();
+    let c = ContentCopy::new();
+    mark_passage(&c, "MARK-A");
+    let user = User::new(5).lang("en");
+    for (round, delay_ms) in [0u64, 5, 20, 60, 150].into_iter().enumerate() {
+        let bot = BotProcess::start(&fake, &c, Setup::default().env("ATAZAN_WATCH", "on"));
+        let next = if round % 2 == 0 { "MARK-B" } else { "MARK-A" };
+        mark_passage(&c, next);
+        // Also SIGHUP: a second way into the same reload.
+        signal(bot.pid(), "HUP");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        bot.kill();
+        let bot = BotProcess::start(&fake, &c, Setup::default());
+        let shown = text(&bot.ask(&user, QUESTION));
+        let expected = if next == "MARK-B" { (0, 3) } else { (3, 0) };
+        assert_eq!(markers(&shown), expected, "round {round}: {shown}");
+        bot.kill();
+    }
+}
+
+#[test]
+fn unanswered_questions_reach_operators_grouped() {
+    let fake = FakeApi::start_blocking();
+    let c = ContentCopy::new();
+    let bot = BotProcess::start(&fake, &c, Setup::default().env("ATAZAN_ADMINS", "900"));
+    let citizen = User::new(902).lang("ru");
+    for q in ["погода?", "погода ?", "Погода", "курс доллара", QUESTION]
+    {
+        bot.ask(&citizen, q);
+    }
+    let admin = User::new(900).lang("en");
+    let report = text(&bot.ask(&admin, "/unanswered"));
+    let line = report
+        .lines()
+        .find(|l| l.to_lowercase().contains("погода"))
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(
+        line.contains('3'),
+        "three near-duplicates in one group: {report}"
+    );
+    assert!(report.contains("доллар"), "{report}");
+    assert!(
+        !report.contains("MPs"),
+        "answered questions are not journaled: {report}"
+    );
+    let stats = text(&bot.ask(&admin, "/stats"));
+    assert!(!stats.is_empty());
+    // And for everyone else, the command does not exist.
+    let refused = text(&bot.ask(&citizen, "/unanswered"));
+    assert!(!refused.contains("погода"), "{refused}");
+}
