@@ -100,6 +100,17 @@ impl Kb {
         })
     }
 
+    /// The sled database, for the parts that keep their own trees in the
+    /// data folder (the bot's state, [`crate::store::SledStore`]).
+    pub fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
+    /// The data folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// The stored version, if any and if it decodes.
     pub fn current(&self) -> Option<Snapshot> {
         let bytes = self.db.get(CURRENT).ok()??;
