@@ -445,9 +445,7 @@ fn outcome_label(engine: &Engine, q: &str) -> String {
     let what = match m.outcome {
         Outcome::Answer(p) => format!("answer {}", engine.content.passages[p].id),
         Outcome::Neutral(p) => format!("neutral {}", engine.content.passages[p].id),
-        Outcome::Unknown => "unknown".into(),
-        Outcome::OutOfScope => "out-of-scope".into(),
-        Outcome::Empty => "empty".into(),
+        other => atazan::reply::Kind::of(other).name().into(),
     };
     format!("{} {what} ({:.2})", m.lang.code(), m.confidence)
 }

@@ -128,6 +128,11 @@ impl Kb {
             })
     }
 
+    /// The data folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// The stored version, if any and if it decodes.
     pub fn current(&self) -> Option<Snapshot> {
         let bytes = self.db.get(CURRENT).ok()??;

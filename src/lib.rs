@@ -19,6 +19,8 @@
 //! - [`search`]: the matcher: question in, best passage and confidence out.
 //! - [`reply`]: what the user sees, in their language.
 //! - [`lang`]: the three languages.
+//! - [`store`]: the bot's own state (language choices, the anonymous journal
+//!   of unanswered questions, daily counters) and the operator's reports.
 //! - [`lint`]: content checks that need the matcher (example questions reach their passage).
 
 pub mod bot;

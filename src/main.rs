@@ -69,6 +69,40 @@ enum Command {
     /// Exit 0 when the running bot answers its /healthz (for Docker's
     /// HEALTHCHECK); prints what it said.
     Health,
+    /// List the questions the bot could not answer, and the answers people
+    /// marked 👎, similar questions grouped, the most frequent first.
+    ///
+    /// While the bot runs, the report comes from its ops server (ATAZAN_HTTP).
+    /// Each group shows how often it was asked, the latest wording, when,
+    /// and the passage the bot found closest with its score.
+    Unanswered {
+        /// Only what was asked on or after this date (UTC), e.g. 2026-11-30.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = cli::report::parse_since)]
+        since: Option<i64>,
+        /// How many groups to show.
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        top: usize,
+        /// Print the whole report as one JSON document: {"entries",
+        /// "groups_total", "groups": [{"count", "question", "key", "langs",
+        /// "first_seen", "last_seen" (Unix seconds), "unanswered",
+        /// "out_of_scope", "disliked", "best", "best_mean_score",
+        /// "best_max_score"}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show how many questions were asked and answered, per day, topic and
+    /// language, with 👍/👎 and content reloads.
+    ///
+    /// While the bot runs, the report comes from its ops server (ATAZAN_HTTP).
+    Stats {
+        /// Only days from this date (UTC) on, e.g. 2026-11-30.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = cli::report::parse_since)]
+        since: Option<i64>,
+        /// Print the whole report as one JSON document: {"first_day",
+        /// "last_day", "totals", "langs", "topics", "days"}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -129,5 +163,9 @@ fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Export) => cli::export(&config.content),
         Some(Command::Config) => cli::show_config(&config),
         Some(Command::Health) => cli::run::health(&config),
+        Some(Command::Unanswered { since, top, json }) => {
+            cli::report::unanswered(&config, since, top, json)
+        }
+        Some(Command::Stats { since, json }) => cli::report::stats(&config, since, json),
     }
 }

@@ -34,6 +34,18 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in report order.
+    pub const ALL: [Kind; 8] = [
+        Kind::Answer,
+        Kind::Neutral,
+        Kind::Unsure,
+        Kind::Unknown,
+        Kind::OutOfScope,
+        Kind::Greeting,
+        Kind::Thanks,
+        Kind::Empty,
+    ];
+
     /// The kind of reply for a matcher outcome.
     pub fn of(outcome: Outcome) -> Kind {
         match outcome {
@@ -62,10 +74,21 @@ impl Kind {
         }
     }
 
-    /// Whether the question went unanswered for want of a passage: what
-    /// operators should look at to write missing content.
-    pub fn is_unanswered(self) -> bool {
-        matches!(self, Kind::Unknown | Kind::Unsure)
+    /// Whether a passage answered the question (counts toward the answer rate).
+    pub fn answered(self) -> bool {
+        matches!(self, Kind::Answer | Kind::Neutral)
+    }
+
+    /// Whether the message asked something of the content: everything but
+    /// small talk and empty messages. The answer rate is `answered / asked`.
+    pub fn asked(self) -> bool {
+        !matches!(self, Kind::Greeting | Kind::Thanks | Kind::Empty)
+    }
+
+    /// Whether the question goes to the operators' journal with its text: it
+    /// asked something and got no passage.
+    pub fn journaled(self) -> bool {
+        self.asked() && !self.answered()
     }
 }
 

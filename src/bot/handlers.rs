@@ -527,7 +527,7 @@ fn record_question(ctx: &Ctx, question: &str, screen: &Screen, started: Instant)
         text: question,
         lang: reply.lang,
         at: unix_now(),
-        kind: reply.kind.into(),
+        kind: reply.kind,
         topic: reply.topic.as_deref(),
         passage: reply.passage.as_deref(),
         best: reply.best.as_deref(),

@@ -1,7 +1,9 @@
-//! The terminal front ends: `check`, `export`, `ask`, `chat`, and `run`'s set-up.
+//! The terminal front ends: `check`, `export`, `ask`, `chat`, the operator's
+//! reports (`unanswered`, `stats`), and `run`'s set-up.
 
 pub mod ask;
 pub mod chat;
+pub mod report;
 pub mod run;
 
 use anyhow::{Context, Result};
