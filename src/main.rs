@@ -45,7 +45,8 @@ enum Command {
         /// The question; without it, questions are read from standard input.
         question: Vec<String>,
     },
-    /// Validate a content folder: `file:line: message` per problem.
+    /// Validate a content folder: `file:line: message` per problem; when
+    /// valid, what a reload would change against the version in service.
     Check {
         /// The folder to check (default: --content).
         dir: Option<PathBuf>,
@@ -89,7 +90,9 @@ fn run(args: Args) -> Result<ExitCode> {
             json,
             question,
         }) => cli::ask::ask(&args.content, &args.data, lang, json, &question),
-        Some(Command::Check { dir }) => cli::check(dir.as_deref().unwrap_or(&args.content)),
+        Some(Command::Check { dir }) => {
+            cli::check::check(dir.as_deref().unwrap_or(&args.content), &args.data)
+        }
         Some(Command::Export) => cli::export(&args.content),
     }
 }

@@ -2,13 +2,13 @@
 
 pub mod ask;
 pub mod chat;
+pub mod check;
 pub mod run;
 
 use anyhow::{Context, Result};
 use atazan::content::ContentFiles;
 use atazan::engine::Engine;
 use atazan::kb::{Kb, KbError, Sync};
-use atazan::lint;
 use atazan::Lang;
 use serde::Serialize;
 use std::io::Write;
@@ -61,49 +61,6 @@ pub fn load_engine(content: &Path, data: &Path) -> Result<(Kb, Engine)> {
     tracing::info!(version = %snapshot.version, rebuilt = (sync == Sync::Rebuilt), "content loaded");
     let engine = Engine::new(snapshot.version, Arc::clone(&snapshot.content));
     Ok((kb, engine))
-}
-
-/// `atazan check`: prints every problem as `file:line: message`, then runs
-/// the example questions through the matcher (errors and warnings).
-pub fn check(dir: &Path) -> Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
-    let result = ContentFiles::read(dir)
-        .map_err(|e| vec![e.to_string()])
-        .and_then(|files| {
-            files
-                .parse()
-                .map(|c| (files.version(), c))
-                .map_err(|ds| ds.iter().map(ToString::to_string).collect())
-        });
-    match result {
-        Ok((version, c)) => {
-            let findings = lint::lint(dir, &c);
-            for f in &findings {
-                writeln!(out, "{}", f.diagnostic)?;
-            }
-            let errors = findings.iter().filter(|f| f.error).count();
-            if errors > 0 {
-                eprintln!("{}: {errors} problem(s)", dir.display());
-                return Ok(ExitCode::FAILURE);
-            }
-            writeln!(
-                out,
-                "{}: ok, {} topics, {} passages in 3 languages, {} sources, version {version}",
-                dir.display(),
-                c.topics.len(),
-                c.passages.len(),
-                c.sources.len()
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(lines) => {
-            for l in &lines {
-                writeln!(out, "{l}")?;
-            }
-            eprintln!("{}: {} problem(s)", dir.display(), lines.len());
-            Ok(ExitCode::FAILURE)
-        }
-    }
 }
 
 #[derive(Serialize)]
