@@ -9,6 +9,17 @@
 //!
 //! The knowledge base is a cache of the content folder, which stays the source
 //! of truth: a stored version that no longer decodes is rebuilt from the folder.
+//!
+//! Next to sled, the data folder holds the [`Manifest`] of the stored version
+//! (`serving.json`), rewritten whenever a version is stored and on open when
+//! it is missing or stale: `atazan check` reads it to say what a reload will
+//! change, without opening sled (which a running bot holds locked).
+
+mod manifest;
+
+pub use manifest::{
+    ContentChanges, Manifest, ManifestError, PassageChange, PassageEntry, MANIFEST_FILE,
+};
 
 use crate::content::{Content, ContentFiles, Diagnostic, ReadError};
 use serde::{Deserialize, Serialize};
@@ -94,10 +105,12 @@ impl Kb {
                     source,
                 },
             })?;
-        Ok(Kb {
+        let kb = Kb {
             db,
             path: path.to_path_buf(),
-        })
+        };
+        kb.refresh_manifest();
+        Ok(kb)
     }
 
     /// The sled database, for the bot's own trees (users' languages, the
@@ -176,6 +189,56 @@ impl Kb {
         // One key, one write: the swap is atomic for every reader.
         self.db.insert(CURRENT, bytes).map_err(store_err)?;
         self.db.flush().map_err(store_err)?;
+        self.write_manifest(&Manifest::of(snapshot));
         Ok(())
+    }
+
+    /// Brings the manifest in line with the stored version when it is
+    /// missing, unreadable or names another version (a process stopped
+    /// between storing a version and writing its manifest, or a data folder
+    /// from before manifests); removes it when nothing is stored.
+    fn refresh_manifest(&self) {
+        let on_disk = Manifest::read(&self.path).ok().flatten();
+        if let (Some(stored), Some(m)) = (self.stored_version(), &on_disk) {
+            if stored == m.version {
+                return;
+            }
+        }
+        match self.current() {
+            Some(snapshot) => self.write_manifest(&Manifest::of(&snapshot)),
+            None => {
+                if let Err(e) = Manifest::remove(&self.path) {
+                    tracing::warn!(
+                        path = %Manifest::path(&self.path).display(),
+                        error = %e,
+                        "cannot remove the manifest of a version no longer stored"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The stored version's id, read without decoding its content.
+    fn stored_version(&self) -> Option<String> {
+        #[derive(Deserialize)]
+        struct VersionOnly {
+            version: String,
+        }
+        let bytes = self.db.get(CURRENT).ok()??;
+        serde_json::from_slice::<VersionOnly>(&bytes)
+            .ok()
+            .map(|v| v.version)
+    }
+
+    /// Writes the manifest; a failure is logged, not fatal: the manifest only
+    /// informs `atazan check`, and serving goes on without it.
+    fn write_manifest(&self, manifest: &Manifest) {
+        if let Err(e) = manifest.write(&self.path) {
+            tracing::warn!(
+                path = %Manifest::path(&self.path).display(),
+                error = %e,
+                "cannot write the serving manifest: `atazan check` may compare against an older version"
+            );
+        }
     }
 }

@@ -159,15 +159,16 @@ pub fn watch(
 ) -> Result<Watch, notify::Error> {
     use notify::{EventKind, Watcher};
     let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
-        // Reading a file is an event too (inotify's OPEN): a reload reads
-        // every file, and must not trigger the next one.
-        Ok(e) if matches!(e.kind, EventKind::Access(_)) => {}
-        Ok(_) => {
-            let _ = tx.send(());
-        }
-        Err(e) => tracing::warn!(error = %e, "watching the content folder"),
-    })?;
+    let mut watcher =
+        notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+            // Reading a file is an event too (inotify's OPEN): a reload reads
+            // every file, and must not trigger the next one.
+            Ok(e) if matches!(e.kind, EventKind::Access(_)) => {}
+            Ok(_) => {
+                let _ = tx.send(());
+            }
+            Err(e) => tracing::warn!(error = %e, "watching the content folder"),
+        })?;
     watcher.watch(live.dir(), notify::RecursiveMode::Recursive)?;
     std::thread::Builder::new()
         .name("content-watch".into())

@@ -55,8 +55,8 @@ enum Command {
         /// The question; without it, questions are read from standard input.
         question: Vec<String>,
     },
-    /// Validate a content folder: `file:line: message` per problem, then what
-    /// a reload would change against the version in service.
+    /// Validate a content folder: `file:line: message` per problem; when
+    /// valid, what a reload would change against the version in service.
     Check {
         /// The folder to check (default: --content).
         dir: Option<PathBuf>,
@@ -159,7 +159,9 @@ fn run(args: Args) -> Result<ExitCode> {
             json,
             question,
         }) => cli::ask::ask(&config, lang, json, &question),
-        Some(Command::Check { dir }) => cli::check(dir.as_deref().unwrap_or(&config.content)),
+        Some(Command::Check { dir }) => {
+            cli::check::check(dir.as_deref().unwrap_or(&config.content), &config.data)
+        }
         Some(Command::Export) => cli::export(&config.content),
         Some(Command::Config) => cli::show_config(&config),
         Some(Command::Health) => cli::run::health(&config),

@@ -103,7 +103,10 @@ fn a_broken_file_is_refused_and_operators_are_told_where() {
         alert.contains("kurultai-size.md:2:"),
         "file:line in the alert: {alert}"
     );
-    assert!(alert.contains("<pre>"), "problems are shown verbatim: {alert}");
+    assert!(
+        alert.contains("<pre>"),
+        "problems are shown verbatim: {alert}"
+    );
 
     // The old text keeps serving.
     assert_eq!(markers(&text(&bot.ask(&citizen, QUESTION))), (3, 0));

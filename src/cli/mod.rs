@@ -3,6 +3,7 @@
 
 pub mod ask;
 pub mod chat;
+pub mod check;
 pub mod report;
 pub mod run;
 
@@ -10,7 +11,6 @@ use anyhow::{Context, Result};
 use atazan::config::Config;
 use atazan::content::ContentFiles;
 use atazan::kb::KbError;
-use atazan::lint;
 use atazan::live::Live;
 use atazan::Lang;
 use serde::Serialize;
@@ -90,49 +90,6 @@ pub fn show_config(config: &Config) -> Result<ExitCode> {
         writeln!(out, "# {var:<26} {key:<24} {set:<6} {what}")?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `atazan check`: prints every problem as `file:line: message`, then runs
-/// the example questions through the matcher (errors and warnings).
-pub fn check(dir: &Path) -> Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
-    let result = ContentFiles::read(dir)
-        .map_err(|e| vec![e.to_string()])
-        .and_then(|files| {
-            files
-                .parse()
-                .map(|c| (files.version(), c))
-                .map_err(|ds| ds.iter().map(ToString::to_string).collect())
-        });
-    match result {
-        Ok((version, c)) => {
-            let findings = lint::lint(dir, &c);
-            for f in &findings {
-                writeln!(out, "{}", f.diagnostic)?;
-            }
-            let errors = findings.iter().filter(|f| f.error).count();
-            if errors > 0 {
-                eprintln!("{}: {errors} problem(s)", dir.display());
-                return Ok(ExitCode::FAILURE);
-            }
-            writeln!(
-                out,
-                "{}: ok, {} topics, {} passages in 3 languages, {} sources, version {version}",
-                dir.display(),
-                c.topics.len(),
-                c.passages.len(),
-                c.sources.len()
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(lines) => {
-            for l in &lines {
-                writeln!(out, "{l}")?;
-            }
-            eprintln!("{}: {} problem(s)", dir.display(), lines.len());
-            Ok(ExitCode::FAILURE)
-        }
-    }
 }
 
 #[derive(Serialize)]

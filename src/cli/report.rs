@@ -49,7 +49,12 @@ pub fn stats(config: &Config, since: Option<i64>, json: bool) -> Result<ExitCode
 
 /// Asks the running bot's ops server for a report (`/ops/<which>`): it holds
 /// the data folder, and serves the same report to this machine.
-fn from_bot<T: DeserializeOwned>(config: &Config, which: &str, since: Option<i64>, top: Option<usize>) -> Result<T> {
+fn from_bot<T: DeserializeOwned>(
+    config: &Config,
+    which: &str,
+    since: Option<i64>,
+    top: Option<usize>,
+) -> Result<T> {
     let Some(mut addr) = config.http.listen else {
         anyhow::bail!(
             "{}: the data folder is in use by a running bot, and its ops server is off (ATAZAN_HTTP=off): use /{which} in Telegram",
@@ -61,7 +66,10 @@ fn from_bot<T: DeserializeOwned>(config: &Config, which: &str, since: Option<i64
     }
     let mut url = format!("http://{addr}/ops/{which}?");
     if let Some(since) = since {
-        url.push_str(&format!("since={}&", store::date_of_day(store::day_of(since))));
+        url.push_str(&format!(
+            "since={}&",
+            store::date_of_day(store::day_of(since))
+        ));
     }
     if let Some(top) = top {
         url.push_str(&format!("top={top}"));

@@ -3,8 +3,8 @@
 //! counter added later reads as zero from older values.
 
 use super::{FeedbackEvent, QuestionEvent};
-use crate::reply::Kind;
 use crate::lang::{Lang, PerLang};
+use crate::reply::Kind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -462,7 +462,8 @@ impl StatsReport {
             let _ = writeln!(
                 out,
                 "  not counted as questions: small talk {}, empty {}",
-                k.greeting + k.thanks, k.empty
+                k.greeting + k.thanks,
+                k.empty
             );
         }
         let _ = writeln!(

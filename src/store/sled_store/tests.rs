@@ -255,11 +255,7 @@ fn prune_drops_old_entries() {
     for age_days in [500, 100, 91, 90, 10, 0] {
         let text = format!("{age_days} days old");
         store
-            .record_question(&question(
-                &text,
-                Kind::Unknown,
-                now - age_days * DAY_SECS,
-            ))
+            .record_question(&question(&text, Kind::Unknown, now - age_days * DAY_SECS))
             .unwrap();
     }
     store.flush().unwrap();

@@ -1,0 +1,524 @@
+//! `atazan check` says what a reload will change against the version in
+//! service, read from the manifest (`<data>/serving.json`) the knowledge base
+//! writes next to sled.
+//!
+//! Each test copies `content/`, lets `atazan ask` store a version in a data
+//! folder (as the bot does), edits the copy, and runs `check` with that data
+//! folder. Covered: no version in service yet; the same version; passages
+//! added, edited and removed; topics, sources, synonyms and routing; changes
+//! that only touch comments; an invalid folder printing only its problems; a
+//! damaged manifest; the manifest kept, rewritten after an edit and restored
+//! when missing, stale or damaged; and `check` while an `atazan chat` process
+//! holds the data folder's lock.
+
+mod common;
+
+use atazan::kb::{Kb, Manifest};
+use common::{atazan, first_passage, id_of, passage_files, run, run_args, ContentCopy, Run};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const MANIFEST: &str = "serving.json";
+const NO_VERSION: &str = "no version in service yet (the bot has not run with this data folder)";
+
+/// Runs `atazan check` on the copy with its data folder.
+fn check(c: &ContentCopy) -> Run {
+    let data = c.data();
+    run_args(&[
+        "--data",
+        data.to_str().unwrap(),
+        "check",
+        c.dir.to_str().unwrap(),
+    ])
+}
+
+/// Stores the copy in its data folder the way the bot does, via `atazan ask`.
+fn serve(c: &ContentCopy) {
+    let r = run_args(&[
+        "--content",
+        c.dir.to_str().unwrap(),
+        "--data",
+        c.data().to_str().unwrap(),
+        "ask",
+        "x",
+    ]);
+    assert!(r.ok(), "ask: {}", r.stderr);
+}
+
+/// The version `check` printed on its `ok` line.
+fn checked_version(r: &Run) -> String {
+    r.lines()
+        .iter()
+        .find_map(|l| l.split(", version ").nth(1))
+        .unwrap_or_else(|| panic!("no `ok` line:\n{}", r.stdout))
+        .trim()
+        .to_string()
+}
+
+/// The lines after `against the version in service (…):`.
+fn change_lines(r: &Run) -> Vec<String> {
+    assert!(r.ok(), "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let lines = r.lines();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("against the version in service ("))
+        .unwrap_or_else(|| panic!("no comparison:\n{}", r.stdout));
+    lines[start + 1..]
+        .iter()
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| l.to_string())
+        .collect()
+}
+
+/// The manifest file of the copy's data folder.
+fn manifest_path(c: &ContentCopy) -> PathBuf {
+    c.data().join(MANIFEST)
+}
+
+/// The manifest as JSON.
+fn manifest(c: &ContentCopy) -> serde_json::Value {
+    let text = std::fs::read_to_string(manifest_path(c)).expect("a manifest");
+    serde_json::from_str(&text).expect("the manifest is JSON")
+}
+
+/// Appends `extra` to the first answer line of the English section of `rel`.
+fn edit_english(c: &ContentCopy, rel: &str, extra: &str) {
+    let text = c.read(rel);
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let en = lines
+        .iter()
+        .position(|l| l.starts_with("## en:"))
+        .expect("an English section");
+    let body = (en + 1..lines.len())
+        .find(|&i| !lines[i].trim().is_empty() && !lines[i].starts_with('?'))
+        .expect("English text");
+    lines[body].push_str(extra);
+    c.write(rel, lines.join("\n"));
+}
+
+/// A passage no other file names, so removing it leaves the folder valid.
+fn unreferenced_passage(c: &ContentCopy) -> String {
+    let files = passage_files(&c.dir);
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| c.read(f))
+        .chain(["routing.toml", "synonyms.toml"].map(|f| c.read(f)))
+        .collect();
+    files
+        .iter()
+        .find(|f| {
+            let quoted = format!("\"{}\"", id_of(f));
+            !texts.iter().any(|t| t.contains(&quoted))
+        })
+        .expect("a passage no other file links to")
+        .clone()
+}
+
+/// The topic of `passages/<topic>/<id>.md`.
+fn topic_of(rel: &str) -> &str {
+    rel.split('/').nth(1).unwrap()
+}
+
+#[test]
+fn the_knowledge_base_writes_the_manifest_of_what_it_stores() {
+    let c = ContentCopy::new();
+    let kb = Kb::open(&c.data()).unwrap();
+    assert!(
+        Manifest::read(&c.data()).unwrap().is_none(),
+        "nothing stored yet"
+    );
+    let (snapshot, _) = kb.sync_dir(&c.dir).unwrap();
+    let written = Manifest::read(&c.data()).unwrap().expect("a manifest");
+    let expected = Manifest::of(&snapshot);
+    assert_eq!(written.version, snapshot.version);
+    assert_eq!(written.passages, expected.passages);
+    assert!(written.diff(&expected).is_empty());
+    // Read while the knowledge base is open: no sled involved.
+    let rel = first_passage(&c.dir, "kurultai");
+    edit_english(&c, &rel, " Edited for the library test.");
+    let (edited, _) = kb.sync_dir(&c.dir).unwrap();
+    let rewritten = Manifest::read(&c.data()).unwrap().unwrap();
+    assert_eq!(rewritten.version, edited.version);
+    let changes = written.diff(&rewritten);
+    assert_eq!(changes.edited.len(), 1, "{changes:?}");
+    assert_eq!(changes.edited[0].id, id_of(&rel));
+    assert!(changes.added.is_empty() && changes.removed.is_empty());
+}
+
+#[test]
+fn without_a_stored_version_check_says_so_and_creates_nothing() {
+    let c = ContentCopy::new();
+    let r = check(&c);
+    assert!(r.ok(), "{}", r.stdout);
+    assert!(r.lines().contains(&NO_VERSION), "{}", r.stdout);
+    assert!(
+        !c.data().exists(),
+        "check must not create the data folder (nor open sled)"
+    );
+    // A data folder with sled in it but no manifest says the same.
+    std::fs::create_dir_all(c.data()).unwrap();
+    let r = check(&c);
+    assert!(r.lines().contains(&NO_VERSION), "{}", r.stdout);
+}
+
+#[test]
+fn the_same_content_is_the_version_in_service() {
+    let c = ContentCopy::new();
+    serve(&c);
+    let r = check(&c);
+    assert!(r.ok(), "{}", r.stderr);
+    let version = checked_version(&r);
+    assert_eq!(manifest(&c)["version"], version.as_str());
+    let same = format!("same as the version in service ({version})");
+    assert!(r.lines().contains(&same.as_str()), "{}", r.stdout);
+    // ATAZAN_DATA names the data folder as --data does.
+    let mut cmd = atazan();
+    cmd.env("ATAZAN_DATA", c.data()).arg("check").arg(&c.dir);
+    let r = run(&mut cmd, b"");
+    assert!(r.lines().contains(&same.as_str()), "{}", r.stdout);
+}
+
+#[test]
+fn added_edited_and_removed_passages_are_listed() {
+    let c = ContentCopy::new();
+    serve(&c);
+    let served = manifest(&c)["version"].as_str().unwrap().to_string();
+
+    let edited = first_passage(&c.dir, "referendum");
+    edit_english(&c, &edited, " Edited for the check test.");
+    let removed = unreferenced_passage(&c);
+    std::fs::remove_file(c.path(&removed)).unwrap();
+    let template = c.read(&first_passage(&c.dir, "about"));
+    c.write("passages/about/about-new-test.md", template);
+
+    let r = check(&c);
+    let header = r
+        .lines()
+        .into_iter()
+        .find(|l| l.starts_with("against the version in service"))
+        .map(str::to_string);
+    let header = header.unwrap_or_else(|| panic!("no header:\n{}", r.stdout));
+    assert!(
+        header.starts_with(&format!(
+            "against the version in service ({served}, stored "
+        )) && header.ends_with(" UTC):"),
+        "{header}"
+    );
+    assert_eq!(
+        change_lines(&r),
+        [
+            "  + passage about-new-test (about)".to_string(),
+            format!("  ~ passage {} (referendum)", id_of(&edited)),
+            format!("  - passage {} ({})", id_of(&removed), topic_of(&removed)),
+        ],
+        "stdout:\n{}",
+        r.stdout
+    );
+    assert!(
+        r.lines()
+            .contains(&"passages: 1 added (+), 1 edited (~), 1 removed (-)"),
+        "{}",
+        r.stdout
+    );
+
+    // Once the bot has stored it, the same folder is what is in service.
+    serve(&c);
+    let r = check(&c);
+    let same = format!("same as the version in service ({})", checked_version(&r));
+    assert!(r.lines().contains(&same.as_str()), "{}", r.stdout);
+}
+
+#[test]
+fn a_passage_moved_to_another_topic_names_both() {
+    let c = ContentCopy::new();
+    serve(&c);
+    let rel = unreferenced_passage(&c);
+    let (id, from) = (id_of(&rel), topic_of(&rel).to_string());
+    let to = if from == "about" { "overview" } else { "about" };
+    let text = c.read(&rel).replacen(
+        &format!("topic = \"{from}\""),
+        &format!("topic = \"{to}\""),
+        1,
+    );
+    std::fs::remove_file(c.path(&rel)).unwrap();
+    c.write(&format!("passages/{to}/{id}.md"), text);
+    let r = check(&c);
+    assert_eq!(
+        change_lines(&r),
+        [format!("  ~ passage {id} ({to}, moved from {from})")],
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn topics_sources_synonyms_and_routing_are_named() {
+    let c = ContentCopy::new();
+    serve(&c);
+    let topics = c.read("topics.toml");
+    let kurultai = topics
+        .lines()
+        .skip_while(|l| l.trim() != "id = \"kurultai\"")
+        .find(|l| l.trim_start().starts_with("en ="))
+        .expect("an English title for kurultai")
+        .to_string();
+    c.write(
+        "topics.toml",
+        topics.replacen(&kurultai, "en = \"The Kurultai (renamed)\"", 1),
+    );
+    let sources = c.read("sources.toml");
+    let en = sources
+        .lines()
+        .find(|l| l.trim_start().starts_with("en ="))
+        .expect("an English source title")
+        .to_string();
+    c.write(
+        "sources.toml",
+        sources.replacen(&en, "en = \"A renamed source\"", 1),
+    );
+    let synonyms = c.read("synonyms.toml");
+    c.write(
+        "synonyms.toml",
+        format!("{synonyms}\n[[group]]\nterms = [\"zxqtest\", \"qxztest\"]\n"),
+    );
+    let routing = c.read("routing.toml");
+    c.write(
+        "routing.toml",
+        routing.replacen("\"банк\",", "\"банк\", \"Narnia\",", 1),
+    );
+    let r = check(&c);
+    assert_eq!(
+        change_lines(&r),
+        [
+            "  topics changed",
+            "  sources changed",
+            "  synonyms changed",
+            "  routing changed"
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("passages:"),
+        "no passage changed:\n{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_comment_changes_the_version_but_nothing_the_bot_shows() {
+    let c = ContentCopy::new();
+    serve(&c);
+    let synonyms = c.read("synonyms.toml");
+    c.write(
+        "synonyms.toml",
+        format!("{synonyms}\n# a note for editors\n"),
+    );
+    let r = check(&c);
+    let lines = change_lines(&r);
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    assert!(
+        lines[0].contains("nothing the bot shows changes"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn an_invalid_folder_prints_only_its_problems() {
+    let c = ContentCopy::new();
+    serve(&c);
+    let rel = first_passage(&c.dir, "kurultai");
+    let text = c.read(&rel);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("sources ="))
+        .unwrap()
+        .to_string();
+    c.write(&rel, text.replacen(&line, "sources = []", 1));
+    let r = check(&c);
+    assert!(!r.ok(), "{}", r.stdout);
+    assert!(!r.lines().is_empty());
+    assert!(
+        r.lines()
+            .iter()
+            .all(|l| l.starts_with(c.dir.to_str().unwrap()) && l.contains(": ")),
+        "only `file:line: message` lines:\n{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("version in service"), "{}", r.stdout);
+}
+
+#[test]
+fn a_damaged_manifest_is_reported_and_check_still_passes() {
+    let c = ContentCopy::new();
+    serve(&c);
+    std::fs::write(manifest_path(&c), "{\"version\": ").unwrap();
+    let r = check(&c);
+    assert!(r.ok(), "the folder is valid: {}", r.stdout);
+    let line = r
+        .lines()
+        .into_iter()
+        .find(|l| l.contains("version in service is unknown"))
+        .unwrap_or_else(|| panic!("{}", r.stdout))
+        .to_string();
+    assert!(line.contains(MANIFEST), "names the file: {line}");
+}
+
+#[test]
+fn the_manifest_is_kept_rewritten_and_restored() {
+    let c = ContentCopy::new();
+    serve(&c);
+    let first = std::fs::read(manifest_path(&c)).unwrap();
+    let v1 = manifest(&c);
+    let passages = v1["passages"].as_object().unwrap();
+    assert_eq!(passages.len(), passage_files(&c.dir).len());
+    for key in ["topics", "sources", "synonyms", "routing"] {
+        assert_eq!(v1[key].as_str().unwrap().len(), 64, "{key}: SHA-256 hex");
+    }
+    assert!(v1["stored_at"].as_u64().unwrap() > 1_700_000_000);
+
+    // Unchanged content: the same file, byte for byte.
+    serve(&c);
+    assert_eq!(std::fs::read(manifest_path(&c)).unwrap(), first);
+
+    // A valid edit: rewritten with the new version.
+    let rel = first_passage(&c.dir, "kurultai");
+    edit_english(&c, &rel, " Edited for the manifest test.");
+    serve(&c);
+    let v2 = manifest(&c);
+    assert_ne!(v2["version"], v1["version"]);
+    let id = id_of(&rel);
+    assert_ne!(v2["passages"][&id]["hash"], v1["passages"][&id]["hash"]);
+    let v2_bytes = std::fs::read(manifest_path(&c)).unwrap();
+
+    // An invalid edit stores nothing: the manifest stays.
+    let text = c.read(&rel);
+    c.write(
+        &rel,
+        text.replacen("topic = \"kurultai\"", "topic = \"nope\"", 1),
+    );
+    serve(&c); // Answers from the last valid version.
+    assert_eq!(std::fs::read(manifest_path(&c)).unwrap(), v2_bytes);
+    c.write(&rel, text);
+
+    // Missing, stale or damaged: restored on the next open.
+    for damage in [None, Some(first.clone()), Some(b"not json".to_vec())] {
+        match &damage {
+            None => std::fs::remove_file(manifest_path(&c)).unwrap(),
+            Some(bytes) => std::fs::write(manifest_path(&c), bytes).unwrap(),
+        }
+        serve(&c);
+        assert_eq!(
+            manifest(&c)["version"],
+            v2["version"],
+            "after {:?}",
+            damage.map(|b| String::from_utf8_lossy(&b).into_owned())
+        );
+    }
+    let names: Vec<String> = std::fs::read_dir(c.data())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("serving"))
+        .collect();
+    assert_eq!(names, [MANIFEST], "no temporary file is left");
+}
+
+/// An `atazan chat` process holding the data folder, stopped on drop.
+struct Chat {
+    child: Child,
+    stdin: Option<ChildStdin>,
+}
+
+impl Chat {
+    /// Starts `atazan chat` on the folders and waits for its first prompt.
+    fn start(content: &Path, data: &Path) -> Chat {
+        let mut child = atazan()
+            .arg("--content")
+            .arg(content)
+            .arg("--data")
+            .arg(data)
+            .arg("chat")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn atazan chat");
+        let stdin = child.stdin.take();
+        let mut stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            // Keep draining: a closed pipe would fail the chat's next write.
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let _ = tx.send(buf[..n].to_vec());
+            }
+        });
+        let chat = Chat { child, stdin };
+        let deadline = Instant::now() + common::DEADLINE;
+        let mut seen = Vec::new();
+        while !String::from_utf8_lossy(&seen).contains("\n> ") {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(chunk) => seen.extend(chunk),
+                Err(_) => panic!(
+                    "atazan chat never prompted:\n{}",
+                    String::from_utf8_lossy(&seen)
+                ),
+            }
+        }
+        chat
+    }
+
+    /// Closes its input and waits for a clean exit.
+    fn finish(mut self) {
+        drop(self.stdin.take());
+        let status = common::wait_deadline(&mut self.child, common::DEADLINE, &atazan());
+        assert!(status.success(), "chat exit: {status:?}");
+    }
+}
+
+impl Drop for Chat {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn check_works_while_a_running_chat_holds_the_data_folder() {
+    let c = ContentCopy::new();
+    let chat = Chat::start(&c.dir, &c.data());
+    // The folder is locked: `ask` is refused...
+    let r = run_args(&[
+        "--content",
+        c.dir.to_str().unwrap(),
+        "--data",
+        c.data().to_str().unwrap(),
+        "ask",
+        "x",
+    ]);
+    assert!(!r.ok() && r.stderr.contains("in use"), "{}", r.stderr);
+    // ...and `check` still compares with what the chat serves.
+    let r = check(&c);
+    let same = format!("same as the version in service ({})", checked_version(&r));
+    assert!(r.lines().contains(&same.as_str()), "{}", r.stdout);
+
+    let rel = first_passage(&c.dir, "referendum");
+    edit_english(&c, &rel, " Edited while the chat runs.");
+    let r = check(&c);
+    assert!(r.elapsed < Duration::from_secs(5), "took {:?}", r.elapsed);
+    assert_eq!(
+        change_lines(&r),
+        [format!("  ~ passage {} (referendum)", id_of(&rel))],
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stderr.contains("in use"), "{}", r.stderr);
+    chat.finish();
+}
