@@ -244,7 +244,11 @@ fn errors_say_what_to_do() {
     // A running bot holds the folder.
     let _held = Kb::open(&data).unwrap();
     // Its ops server is not there (a free port): the report says both.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let r = run(
         atazan()
             .env("ATAZAN_HTTP", format!("127.0.0.1:{port}"))
@@ -255,7 +259,11 @@ fn errors_say_what_to_do() {
     );
     assert!(!r.ok());
     assert!(r.stderr.contains("in use by a running bot"), "{}", r.stderr);
-    assert!(r.stderr.contains(&format!("127.0.0.1:{port}")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        r.stderr
+    );
 
     let r = report(&data, &["stats", "--since", "30.11.2026"]);
     assert!(!r.ok());

@@ -35,8 +35,8 @@ pub async fn reload(ctx: &Arc<Ctx>, trigger: &'static str) {
 }
 
 /// Logs, counts and tells operators about every reload, whatever started it.
-pub async fn report_reloads(
-    api: Api,
+pub async fn report_reloads<B: Api>(
+    api: B,
     ctx: Arc<Ctx>,
     mut reports: mpsc::UnboundedReceiver<ReloadReport>,
 ) {
@@ -68,7 +68,7 @@ pub async fn report_reloads(
 
 /// Tells operators the bot started on an older version because the folder
 /// has problems.
-pub async fn notify_startup_problems(api: &Api, ctx: &Ctx, problems: &[Diagnostic]) {
+pub async fn notify_startup_problems<B: Api>(api: &B, ctx: &Ctx, problems: &[Diagnostic]) {
     for &admin in &ctx.admins {
         let lang = admin_lang(ctx, admin);
         let head = match lang {
@@ -87,7 +87,7 @@ pub async fn notify_startup_problems(api: &Api, ctx: &Ctx, problems: &[Diagnosti
 }
 
 /// `/unanswered`: the most frequent unanswered questions of the last days.
-pub async fn unanswered(bot: &Api, ctx: &Ctx, chat: ChatId, lang: Lang) {
+pub async fn unanswered<B: Api>(bot: &B, ctx: &Ctx, chat: ChatId, lang: Lang) {
     let since = super::handlers::unix_now() - REPORT_DAYS * DAY_SECS;
     let text = match ctx.store.journal(Some(since)) {
         Ok(entries) => report::unanswered(&entries, REPORT_TOP).to_plain(),
@@ -106,7 +106,7 @@ pub async fn unanswered(bot: &Api, ctx: &Ctx, chat: ChatId, lang: Lang) {
 }
 
 /// `/stats`: questions, answers, languages, topics and ratings, per day.
-pub async fn stats(bot: &Api, ctx: &Ctx, chat: ChatId, lang: Lang) {
+pub async fn stats<B: Api>(bot: &B, ctx: &Ctx, chat: ChatId, lang: Lang) {
     let since = super::handlers::unix_now() - REPORT_DAYS * DAY_SECS;
     let text = match ctx.store.stats(Some(since)) {
         Ok(days) => report::stats(&days).to_plain(),
@@ -193,7 +193,7 @@ fn fit(text: &str, max: usize) -> String {
     out
 }
 
-async fn send_html(api: &Api, ctx: &Ctx, chat: ChatId, html: String) {
+async fn send_html<B: Api>(api: &B, ctx: &Ctx, chat: ChatId, html: String) {
     let req = api.send_message(chat, html).parse_mode(ParseMode::Html);
     if let Err(e) = send::with_retry(req, &ctx.metrics).await {
         tracing::warn!(error = %e, chat = chat.0, "cannot reach an operator (have they started the bot?)");

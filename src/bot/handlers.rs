@@ -113,8 +113,8 @@ fn find_ci(hay: &str, needle: &str) -> Option<usize> {
 }
 
 /// A message or an edited message: a command, a question, or not text.
-pub async fn message(
-    bot: Api,
+pub async fn message<B: Api>(
+    bot: B,
     msg: Message,
     me: Me,
     update: Update,
@@ -177,8 +177,8 @@ pub async fn message(
 
 /// The screen for a command, or `None` when the command replied itself.
 #[allow(clippy::too_many_arguments)]
-async fn command(
-    bot: &Api,
+async fn command<B: Api>(
+    bot: &B,
     ctx: &Arc<Ctx>,
     engine: &Engine,
     user: &teloxide::types::User,
@@ -217,7 +217,7 @@ async fn command(
 /// A button was pressed: browse (the message is edited in place), vote, or
 /// choose a language. Telegram is always answered, so the button stops
 /// spinning.
-pub async fn callback(bot: Api, q: CallbackQuery, ctx: Arc<Ctx>) -> HandlerResult {
+pub async fn callback<B: Api>(bot: B, q: CallbackQuery, ctx: Arc<Ctx>) -> HandlerResult {
     ctx.metrics.update("callback_query");
     let lang = ctx.ui_lang(&q.from);
     if ctx.flood.check(q.from.id.0, Instant::now()) != Verdict::Allow {
@@ -291,7 +291,7 @@ pub async fn callback(bot: Api, q: CallbackQuery, ctx: Arc<Ctx>) -> HandlerResul
 
 /// `@bot question` in any chat: up to [`INLINE_RESULTS`] passages to share,
 /// in the query's language; an empty query lists the topics.
-pub async fn inline(bot: Api, q: InlineQuery, me: Me, ctx: Arc<Ctx>) -> HandlerResult {
+pub async fn inline<B: Api>(bot: B, q: InlineQuery, me: Me, ctx: Arc<Ctx>) -> HandlerResult {
     ctx.metrics.update("inline_query");
     let lang = ctx.ui_lang(&q.from);
     let engine = ctx.live.engine();
@@ -413,8 +413,8 @@ fn passage_results(engine: &Engine, query: &str, username: &str) -> Vec<InlineQu
 /// A screen's text as one or more messages, the keyboard under the last;
 /// the first replies to `reply_to`. Formatting Telegram refuses (a bug on
 /// our side, never the user's) falls back to an apology in plain text.
-async fn deliver(
-    bot: &Api,
+async fn deliver<B: Api>(
+    bot: &B,
     ctx: &Ctx,
     chat: ChatId,
     screen: &Screen,
@@ -460,7 +460,7 @@ async fn deliver(
 }
 
 /// Replaces a message's text and buttons with `screen` (browsing in place).
-async fn edit(bot: &Api, ctx: &Ctx, m: &Message, screen: &Screen) -> HandlerResult {
+async fn edit<B: Api>(bot: &B, ctx: &Ctx, m: &Message, screen: &Screen) -> HandlerResult {
     let parts = render::html_parts(screen);
     if parts.len() > 1 {
         // Too long for one message: send it as new messages instead.
@@ -483,8 +483,8 @@ async fn edit(bot: &Api, ctx: &Ctx, m: &Message, screen: &Screen) -> HandlerResu
 }
 
 /// A one-line notice.
-async fn notice(
-    bot: &Api,
+async fn notice<B: Api>(
+    bot: &B,
     ctx: &Ctx,
     chat: ChatId,
     lang: Lang,

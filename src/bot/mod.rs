@@ -40,13 +40,53 @@ use std::time::Duration;
 use teloxide::adaptors::throttle::{Limits, Settings, Throttle};
 use teloxide::dispatching::{Dispatcher, UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
-use teloxide::types::{BotCommand, BotCommandScope, Me, Recipient};
+use teloxide::requests::Requester;
+use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 use teloxide::update_listeners::{webhooks, Polling};
+use teloxide::RequestError;
 use tokio::sync::mpsc;
 
-/// The Bot API client every handler uses: teloxide's bot behind its
-/// outgoing-limits adaptor.
-pub type Api = Throttle<Bot>;
+/// The Bot API client every handler uses: teloxide's `Bot`, behind the
+/// `Throttle` adaptor that keeps Telegram's outgoing limits, or bare when
+/// limits are off (the adaptor releases messages in rounds of 250 ms, which a
+/// load test on loopback must not measure). Handlers are generic over it.
+pub trait Api:
+    Requester<
+        Err = RequestError,
+        GetMe: Send + Sync,
+        SendMessage: Send + Sync,
+        EditMessageText: Send + Sync,
+        EditMessageReplyMarkup: Send + Sync,
+        AnswerCallbackQuery: Send + Sync,
+        AnswerInlineQuery: Send + Sync,
+        SetMyCommands: Send + Sync,
+        GetUpdates: Send,
+        DeleteWebhook: Send,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Api for T where
+    T: Requester<
+            Err = RequestError,
+            GetMe: Send + Sync,
+            SendMessage: Send + Sync,
+            EditMessageText: Send + Sync,
+            EditMessageReplyMarkup: Send + Sync,
+            AnswerCallbackQuery: Send + Sync,
+            AnswerInlineQuery: Send + Sync,
+            SetMyCommands: Send + Sync,
+            GetUpdates: Send,
+            DeleteWebhook: Send,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
 
 /// Why the bot could not start or run.
 #[derive(Debug, thiserror::Error)]
@@ -162,17 +202,16 @@ impl Ctx {
 }
 
 /// The handler tree: everything the bot reacts to.
-pub fn schema() -> UpdateHandler<handlers::HandlerError> {
+pub fn schema<B: Api>() -> UpdateHandler<handlers::HandlerError> {
     dptree::entry()
-        .branch(Update::filter_message().endpoint(handlers::message))
-        .branch(Update::filter_edited_message().endpoint(handlers::message))
-        .branch(Update::filter_callback_query().endpoint(handlers::callback))
-        .branch(Update::filter_inline_query().endpoint(handlers::inline))
+        .branch(Update::filter_message().endpoint(handlers::message::<B>))
+        .branch(Update::filter_edited_message().endpoint(handlers::message::<B>))
+        .branch(Update::filter_callback_query().endpoint(handlers::callback::<B>))
+        .branch(Update::filter_inline_query().endpoint(handlers::inline::<B>))
 }
 
-/// The Bot API client for `config`: its token, its API URL, and Telegram's
-/// outgoing limits (or effectively none, for load tests on loopback).
-pub fn api(config: &Config) -> Result<Api, BotError> {
+/// The Bot API client for `config`: its token and its API URL.
+pub fn bot(config: &Config) -> Result<Bot, BotError> {
     let token = config.token().ok_or(BotError::NoToken)?;
     let client = teloxide::net::default_reqwest_settings()
         // Replies to many chats go out at once; keep their connections.
@@ -188,20 +227,7 @@ pub fn api(config: &Config) -> Result<Api, BotError> {
         })?;
         bot = bot.set_api_url(parsed);
     }
-    let limits = if config.limits.throttle {
-        Limits::default()
-    } else {
-        Limits {
-            messages_per_sec_chat: 1_000_000,
-            messages_per_min_chat: 1_000_000,
-            messages_per_min_channel_or_supergroup: 1_000_000,
-            messages_per_sec_overall: 1_000_000,
-        }
-    };
-    Ok(Throttle::spawn_with_settings(
-        bot,
-        Settings::default().limits(limits),
-    ))
+    Ok(bot)
 }
 
 /// Runs the bot until SIGTERM or Ctrl-C: long polling, or a webhook when
@@ -213,7 +239,34 @@ pub async fn run(
     live: Arc<Live>,
     problems: Vec<Diagnostic>,
 ) -> Result<(), BotError> {
-    let api = api(&config)?;
+    run_until(config, live, problems, wait_for_signal()).await
+}
+
+/// [`run`], stopping when `stop` completes instead of on a signal (the load
+/// benchmark runs the bot inside its own process this way).
+pub async fn run_until(
+    config: Config,
+    live: Arc<Live>,
+    problems: Vec<Diagnostic>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), BotError> {
+    let bot = bot(&config)?;
+    if config.limits.throttle {
+        let limited =
+            Throttle::spawn_with_settings(bot, Settings::default().limits(Limits::default()));
+        serve(limited, config, live, problems, stop).await
+    } else {
+        serve(bot, config, live, problems, stop).await
+    }
+}
+
+async fn serve<B: Api>(
+    api: B,
+    config: Config,
+    live: Arc<Live>,
+    problems: Vec<Diagnostic>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), BotError> {
     let me = send::with_retry(api.get_me(), &Metrics::new())
         .await
         .map_err(BotError::Connect)?;
@@ -278,7 +331,7 @@ pub async fn run(
         None => None,
     };
 
-    let mut dispatcher = Dispatcher::builder(api.clone(), schema())
+    let mut dispatcher = Dispatcher::builder(api.clone(), schema::<B>())
         .dependencies(dptree::deps![Arc::clone(&ctx)])
         .default_handler(|update: Arc<Update>| async move {
             tracing::debug!(id = update.id.0, "update of a kind the bot ignores");
@@ -287,7 +340,7 @@ pub async fn run(
             tracing::error!(error = %e, "handler failed");
         }))
         .build();
-    spawn_shutdown_on_signal(dispatcher.shutdown_token());
+    spawn_shutdown(dispatcher.shutdown_token(), stop);
 
     match &config.webhook.url {
         None => {
@@ -374,7 +427,7 @@ pub async fn run(
 
 /// The command menu, in each language; operators get theirs with the
 /// operator commands, which nobody else sees.
-async fn set_commands(api: &Api, ctx: &Ctx) {
+async fn set_commands<B: Api>(api: &B, ctx: &Ctx) {
     const PUBLIC: [&str; 5] = ["start", "topics", "lang", "about", "help"];
     const OPERATOR: [&str; 3] = ["reload", "unanswered", "stats"];
     let menu = |names: &[&str], lang: Lang| -> Vec<BotCommand> {
@@ -454,11 +507,14 @@ async fn maintain(store: Arc<dyn Store>) {
     }
 }
 
-/// Stops the dispatcher on SIGTERM (what Docker sends) or Ctrl-C: no new
-/// updates are taken, the ones being handled finish.
-fn spawn_shutdown_on_signal(token: teloxide::dispatching::ShutdownToken) {
+/// Stops the dispatcher when `stop` completes (SIGTERM, what Docker sends,
+/// or Ctrl-C): no new updates are taken, the ones being handled finish.
+fn spawn_shutdown(
+    token: teloxide::dispatching::ShutdownToken,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) {
     tokio::spawn(async move {
-        wait_for_signal().await;
+        stop.await;
         tracing::info!("shutting down: finishing the replies in flight");
         // The dispatcher may not have started yet; then try again shortly.
         loop {
@@ -473,7 +529,8 @@ fn spawn_shutdown_on_signal(token: teloxide::dispatching::ShutdownToken) {
     });
 }
 
-async fn wait_for_signal() {
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -491,9 +548,4 @@ async fn wait_for_signal() {
     }
     #[cfg(not(unix))]
     let _ = tokio::signal::ctrl_c().await;
-}
-
-/// The bot's @username, for deep links.
-pub fn username(me: &Me) -> &str {
-    me.username()
 }

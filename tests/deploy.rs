@@ -1,0 +1,281 @@
+//! Deployment: webhook mode behind a proxy, `/healthz` and `/metrics`,
+//! `atazan health`, the operator reports from a running bot, `atazan config`.
+//! Everything on 127.0.0.1.
+
+mod common;
+
+use common::bot::{free_port, BotProcess, Setup};
+use common::telegram::{Chat, FakeApi, User};
+use common::{atazan, run, ContentCopy};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+/// One HTTP/1.1 request; returns the status code and the body.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Waits until something listens on `port`.
+fn wait_listening(port: u16, bot: &BotProcess) {
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        bot.assert_running();
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "nothing on {port}:\n{}",
+            bot.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// An update as Telegram would post it. The fake Bot API learns the chat
+/// from a message it queues (nobody polls it in webhook mode).
+fn update(fake: &FakeApi, id: i64, user: u64, text: &str) -> String {
+    let u = User::new(user).lang("en");
+    let sent = fake.message(&u, &Chat::private(&u), text);
+    serde_json::json!({
+        "update_id": id,
+        "message": {
+            "message_id": sent.message_id,
+            "date": 1_796_000_000,
+            "chat": {"id": user, "type": "private", "first_name": "Web"},
+            "from": {"id": user, "is_bot": false, "first_name": "Web", "language_code": "en"},
+            "text": text,
+        }
+    })
+    .to_string()
+}
+
+#[test]
+fn webhook_mode_answers_posted_updates_and_refuses_a_wrong_secret() {
+    let fake = FakeApi::start_blocking();
+    let content = ContentCopy::new();
+    let port = free_port();
+    let bot = BotProcess::start(
+        &fake,
+        &content,
+        Setup {
+            no_wait: true,
+            ..Setup::default()
+        }
+        .env("ATAZAN_WEBHOOK_SECRET", "s3cret-token")
+        .arg("--webhook-url")
+        .arg("https://bot.example.org/tg")
+        .arg("--listen")
+        .arg(&format!("127.0.0.1:{port}")),
+    );
+    wait_listening(port, &bot);
+    assert_eq!(
+        fake.webhook(),
+        Some((
+            "https://bot.example.org/tg".to_string(),
+            Some("s3cret-token".to_string())
+        )),
+        "the webhook is registered with its secret"
+    );
+    let json = [("Content-Type", "application/json")];
+
+    // A wrong or missing secret: 401, and nothing is answered.
+    let mark = fake.mark();
+    let (status, _) = http(
+        port,
+        "POST",
+        "/tg",
+        &[json[0], ("X-Telegram-Bot-Api-Secret-Token", "wrong")],
+        &update(&fake, 1, 501, "how many MPs"),
+    );
+    assert_eq!(status, 401);
+    let (status, _) = http(
+        port,
+        "POST",
+        "/tg",
+        &json,
+        &update(&fake, 2, 501, "how many MPs"),
+    );
+    assert_eq!(status, 401);
+
+    // The right secret: answered through the Bot API.
+    let (status, _) = http(
+        port,
+        "POST",
+        "/tg",
+        &[json[0], ("X-Telegram-Bot-Api-Secret-Token", "s3cret-token")],
+        &update(&fake, 3, 502, "how many MPs"),
+    );
+    assert_eq!(status, 200);
+    let reply = bot.wait_call(mark, |c| c.is("sendMessage") && c.ok());
+    assert_eq!(reply.chat_id(), Some(502));
+    assert!(reply.text().unwrap().contains("145"));
+    std::thread::sleep(Duration::from_millis(300));
+    let to_501 = fake
+        .calls_of("sendMessage")
+        .into_iter()
+        .filter(|c| c.chat_id() == Some(501))
+        .count();
+    assert_eq!(to_501, 0, "updates with a bad secret are never processed");
+    assert_eq!(fake.count("getUpdates"), 0, "webhook mode does not poll");
+
+    // SIGTERM: clean exit, and the webhook is taken down.
+    let (status, log) = bot.terminate();
+    assert!(status.success(), "{log}");
+    assert!(fake.count("deleteWebhook") >= 1, "{log}");
+}
+
+#[test]
+fn healthz_and_metrics_count_what_the_bot_did() {
+    let fake = FakeApi::start_blocking();
+    let content = ContentCopy::new();
+    let port = free_port();
+    let bot = BotProcess::start(
+        &fake,
+        &content,
+        Setup::default().env("ATAZAN_HTTP", &format!("127.0.0.1:{port}")),
+    );
+    wait_listening(port, &bot);
+    let (status, body) = http(port, "GET", "/healthz", &[], "");
+    assert_eq!(status, 200, "{body}");
+    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["sled"], true);
+    let version = atazan::content::ContentFiles::read(&content.dir)
+        .unwrap()
+        .version();
+    assert_eq!(health["version"], version.as_str());
+
+    bot.ask(&User::new(601).lang("en"), "how many MPs");
+    bot.ask(&User::new(602).lang("ru"), "погода в Алматы");
+    // A reply is counted once Telegram accepted it, just after the test saw it.
+    let expected = [
+        "atazan_updates_total{kind=\"message\"} 2",
+        "atazan_answers_total{kind=\"answer\",lang=\"en\"} 1",
+        "atazan_answers_total{kind=\"unknown\",lang=\"ru\"} 1",
+        "atazan_answer_seconds_count 2",
+        &format!("atazan_content_version{{version=\"{version}\"}} 1"),
+    ];
+    let started = Instant::now();
+    loop {
+        let (status, metrics) = http(port, "GET", "/metrics", &[], "");
+        assert_eq!(status, 200);
+        let missing: Vec<&&str> = expected
+            .iter()
+            .filter(|line| !metrics.lines().any(|l| l == **line))
+            .collect();
+        if missing.is_empty() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{missing:?} missing:\n{metrics}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // `atazan health` asks the same endpoint.
+    let out = run(
+        atazan()
+            .env("ATAZAN_HTTP", format!("127.0.0.1:{port}"))
+            .arg("health"),
+        b"",
+    );
+    assert!(out.ok(), "{}", out.stderr);
+    assert!(out.stdout.contains("\"status\":\"ok\""), "{}", out.stdout);
+
+    // The operator reports come from the running bot (it holds the data folder).
+    let out = run(
+        atazan()
+            .env("ATAZAN_HTTP", format!("127.0.0.1:{port}"))
+            .arg("--data")
+            .arg(content.data())
+            .args(["unanswered", "--json"]),
+        b"",
+    );
+    assert!(out.ok(), "{}", out.stderr);
+    assert!(out.stdout.contains("погода"), "{}", out.stdout);
+    let out = run(
+        atazan()
+            .env("ATAZAN_HTTP", format!("127.0.0.1:{port}"))
+            .arg("--data")
+            .arg(content.data())
+            .arg("stats"),
+        b"",
+    );
+    assert!(out.ok(), "{}", out.stderr);
+
+    let (status, _) = http(port, "GET", "/nowhere", &[], "");
+    assert_eq!(status, 404);
+    drop(bot);
+    let out = run(
+        atazan()
+            .env("ATAZAN_HTTP", format!("127.0.0.1:{port}"))
+            .arg("health"),
+        b"",
+    );
+    assert!(!out.ok(), "no bot, not healthy");
+}
+
+#[test]
+fn config_shows_every_setting_with_the_token_masked() {
+    let out = run(
+        atazan()
+            .env("TELOXIDE_TOKEN", "123456:VERY-SECRET-TOKEN")
+            .env("ATAZAN_ADMINS", "11,22")
+            .arg("config"),
+        b"",
+    );
+    assert!(out.ok(), "{}", out.stderr);
+    assert!(!out.stdout.contains("VERY-SECRET-TOKEN"), "{}", out.stdout);
+    assert!(out.stdout.contains("admins = [11, 22]"), "{}", out.stdout);
+    for (var, _, _) in atazan::config::VARIABLES {
+        assert!(out.stdout.contains(var), "{var} is listed");
+    }
+}
+
+#[test]
+fn invalid_configuration_names_the_variable_or_the_line() {
+    let out = run(
+        atazan()
+            .env("ATAZAN_FLOOD_MESSAGES", "many")
+            .args(["ask", "hi"]),
+        b"",
+    );
+    assert!(!out.ok());
+    assert!(
+        out.stderr.contains("ATAZAN_FLOOD_MESSAGES"),
+        "{}",
+        out.stderr
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("atazan.toml");
+    std::fs::write(&file, "[limits]\nflood_messages = \"many\"\n").unwrap();
+    let out = run(atazan().arg("--config").arg(&file).arg("config"), b"");
+    assert!(!out.ok());
+    assert!(out.stderr.contains("atazan.toml:2:"), "{}", out.stderr);
+}
