@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: running the `atazan` binary with a
-//! deadline, and copying the real content folder into a temporary directory.
+//! deadline, copying the real content folder into a temporary directory, and
+//! an emulated Telegram Bot API server ([`telegram`]).
 #![allow(dead_code)] // Each test file uses its own subset.
+
+pub mod telegram;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
