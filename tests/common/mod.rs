@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests: running the `atazan` binary with a
-//! deadline, and copying the real content folder into a temporary directory.
+//! deadline, copying the real content folder into a temporary directory, an
+//! emulated Telegram Bot API server ([`telegram`]), and `atazan run` as a
+//! child process against it ([`bot`]).
 #![allow(dead_code)] // Each test file uses its own subset.
 
 pub mod bot;
