@@ -23,7 +23,6 @@
 //! the run, and at the end: flat memory means the last samples do not climb.
 
 #[path = "../tests/common/telegram.rs"]
-#[allow(dead_code)]
 mod telegram;
 
 use std::collections::HashMap;
@@ -272,9 +271,11 @@ fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let atazan = phase("atazan", users, secs, &qs, move |url, stop| async move {
-        let mut config = atazan::config::Config::default();
-        config.content = content_dir.clone();
-        config.data = data;
+        let mut config = atazan::config::Config {
+            content: content_dir.clone(),
+            data,
+            ..Default::default()
+        };
         config.telegram.token = Some(TOKEN.to_string());
         config.telegram.api_url = Some(url);
         config.http.listen = None;

@@ -104,65 +104,61 @@ async fn metrics(Shared(s): Shared<State>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], s.metrics.encode())
 }
 
-fn local_only(peer: &SocketAddr) -> Result<(), Response> {
-    if peer.ip().is_loopback() {
-        Ok(())
-    } else {
-        Err((
-            StatusCode::FORBIDDEN,
-            "operator reports are served to this machine only\n",
-        )
-            .into_response())
+/// A request the server will not serve, and why.
+struct Refused(StatusCode, String);
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        (self.0, format!("{}\n", self.1)).into_response()
     }
 }
 
-fn since(q: &ReportQuery) -> Result<Option<i64>, Response> {
+fn local_only(peer: &SocketAddr) -> Result<(), Refused> {
+    if peer.ip().is_loopback() {
+        Ok(())
+    } else {
+        Err(Refused(
+            StatusCode::FORBIDDEN,
+            "operator reports are served to this machine only".into(),
+        ))
+    }
+}
+
+fn since(q: &ReportQuery) -> Result<Option<i64>, Refused> {
     match &q.since {
         None => Ok(None),
         Some(d) => crate::store::parse_date(d).map(Some).ok_or_else(|| {
-            (
+            Refused(
                 StatusCode::BAD_REQUEST,
-                "since: use a date like 2026-11-30\n",
+                "since: use a date like 2026-11-30".into(),
             )
-                .into_response()
         }),
     }
+}
+
+fn failed(e: impl std::fmt::Display) -> Refused {
+    Refused(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
 }
 
 async fn unanswered(
     Shared(s): Shared<State>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(q): Query<ReportQuery>,
-) -> Response {
-    if let Err(r) = local_only(&peer) {
-        return r;
-    }
-    let since = match since(&q) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match s.store.journal(since) {
-        Ok(entries) => {
-            Json(report::unanswered(&entries, q.top.unwrap_or(usize::MAX))).into_response()
-        }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
-    }
+) -> Result<Json<report::UnansweredReport>, Refused> {
+    local_only(&peer)?;
+    let entries = s.store.journal(since(&q)?).map_err(failed)?;
+    Ok(Json(report::unanswered(
+        &entries,
+        q.top.unwrap_or(usize::MAX),
+    )))
 }
 
 async fn stats(
     Shared(s): Shared<State>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(q): Query<ReportQuery>,
-) -> Response {
-    if let Err(r) = local_only(&peer) {
-        return r;
-    }
-    let since = match since(&q) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match s.store.stats(since) {
-        Ok(days) => Json(report::stats(&days)).into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
-    }
+) -> Result<Json<report::StatsReport>, Refused> {
+    local_only(&peer)?;
+    let days = s.store.stats(since(&q)?).map_err(failed)?;
+    Ok(Json(report::stats(&days)))
 }

@@ -46,8 +46,8 @@ impl Setup {
 
 impl BotProcess {
     /// Starts the bot on `content` (data in `<tmp>/data`) with test defaults:
-    /// no outgoing throttle, no HTTP server, `RUST_LOG=info`; waits until it
-    /// long-polls.
+    /// no outgoing throttle, no HTTP server, a flood limit tests do not
+    /// reach, `RUST_LOG=info`; waits until it long-polls.
     pub fn start(fake: &FakeApi, content: &ContentCopy, setup: Setup) -> BotProcess {
         let data = content.data();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_atazan"));
@@ -57,6 +57,8 @@ impl BotProcess {
             .env("TELOXIDE_API_URL", fake.url())
             .env("ATAZAN_THROTTLE", "off")
             .env("ATAZAN_HTTP", "off")
+            // Tests talk faster than people; the flood test sets its own.
+            .env("ATAZAN_FLOOD_MESSAGES", "100")
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
             .arg("--content")
