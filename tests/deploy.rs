@@ -279,3 +279,22 @@ fn invalid_configuration_names_the_variable_or_the_line() {
     assert!(!out.ok());
     assert!(out.stderr.contains("atazan.toml:2:"), "{}", out.stderr);
 }
+
+#[test]
+fn the_readme_documents_every_variable() {
+    let readme =
+        std::fs::read_to_string(common::real_content().parent().unwrap().join("README.md"))
+            .unwrap();
+    for (var, key, _) in atazan::config::VARIABLES {
+        assert!(
+            readme.contains(&format!("| `{var}` |")),
+            "README's configuration table lacks {var}"
+        );
+        if !key.is_empty() {
+            assert!(
+                readme.contains(&format!("`{key}`")),
+                "README lacks the TOML key {key}"
+            );
+        }
+    }
+}

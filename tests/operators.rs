@@ -242,3 +242,60 @@ fn unanswered_questions_reach_operators_grouped() {
     let refused = text(&bot.ask(&citizen, "/unanswered"));
     assert!(!refused.contains("погода"), "{refused}");
 }
+
+#[test]
+fn starting_on_a_broken_folder_serves_the_last_good_version_and_says_so() {
+    let fake = FakeApi::start_blocking();
+    let c = ContentCopy::new();
+    mark_passage(&c, "MARK-A");
+    let admin = User::new(900).lang("en");
+    let citizen = User::new(903).lang("en");
+    let bot = BotProcess::start(&fake, &c, Setup::default());
+    bot.ask(&admin, "/start");
+    let (status, _) = bot.terminate();
+    assert!(status.success());
+
+    let broken = std::fs::read_to_string(c.path(PASSAGE)).unwrap().replacen(
+        "topic = \"kurultai\"",
+        "topic = kurultai",
+        1,
+    );
+    c.write(PASSAGE, broken);
+    let mark = fake.mark();
+    let bot = BotProcess::start(&fake, &c, Setup::default().env("ATAZAN_ADMINS", "900"));
+    let alert = bot.wait_call(mark, |call| {
+        call.is("sendMessage") && call.chat_id() == Some(900)
+    });
+    assert!(
+        alert.text().unwrap().contains("kurultai-size.md:2:"),
+        "{:?}",
+        alert.text()
+    );
+    assert!(
+        bot.stderr().contains("kurultai-size.md:2:"),
+        "the log says it too:\n{}",
+        bot.stderr()
+    );
+    assert_eq!(
+        markers(&text(&bot.ask(&citizen, QUESTION))),
+        (3, 0),
+        "the last good version serves"
+    );
+    drop(bot);
+
+    // With no good version ever stored, the bot does not start.
+    let fresh = ContentCopy::new();
+    fresh.write(PASSAGE, std::fs::read_to_string(c.path(PASSAGE)).unwrap());
+    let mut cmd = common::atazan();
+    cmd.env("TELOXIDE_TOKEN", common::telegram::TOKEN)
+        .env("TELOXIDE_API_URL", fake.url())
+        .env("ATAZAN_HTTP", "off")
+        .arg("--content")
+        .arg(&fresh.dir)
+        .arg("--data")
+        .arg(fresh.data())
+        .arg("run");
+    let out = common::run(&mut cmd, b"");
+    assert!(!out.ok());
+    assert!(out.stderr.contains("kurultai-size.md:2:"), "{}", out.stderr);
+}
