@@ -146,13 +146,16 @@ pub async fn message<B: Api>(
         }
     }
     let engine = ctx.live.engine();
-    let screen = match &input {
-        Input::Command(name, arg) => {
-            match command(&bot, &ctx, &engine, user, &msg, name, arg, lang).await {
-                Some(screen) => screen,
-                None => return Ok(()),
-            }
-        }
+    let who = Who {
+        user,
+        chat: msg.chat.id,
+        lang,
+    };
+    let (screen, question) = match &input {
+        Input::Command(name, arg) => match command(&bot, &ctx, &engine, &who, name, arg).await {
+            Some(screen) => (screen, None),
+            None => return Ok(()),
+        },
         Input::Question(question) => {
             let screen = guarded(lang, || {
                 let screen = dialog::answer(&engine, question, None);
@@ -164,32 +167,42 @@ pub async fn message<B: Api>(
                     _ => screen,
                 }
             });
-            deliver(&bot, &ctx, msg.chat.id, &screen, Some(msg.id)).await?;
-            record_question(&ctx, question, &screen, started);
-            return Ok(());
+            (screen, Some(question.as_str()))
         }
-        Input::NotText => text_only(&engine, lang),
+        Input::NotText => (text_only(&engine, lang), None),
         Input::Ignore => return Ok(()),
     };
     deliver(&bot, &ctx, msg.chat.id, &screen, Some(msg.id)).await?;
+    if let Some(question) = question {
+        record_question(&ctx, question, &screen, started);
+    }
     Ok(())
 }
 
+/// Who sent a message, where, and the language to talk to them in.
+struct Who<'a> {
+    user: &'a teloxide::types::User,
+    chat: ChatId,
+    lang: Lang,
+}
+
 /// The screen for a command, or `None` when the command replied itself.
-#[allow(clippy::too_many_arguments)]
 async fn command<B: Api>(
     bot: &B,
     ctx: &Arc<Ctx>,
     engine: &Engine,
-    user: &teloxide::types::User,
-    msg: &Message,
+    who: &Who<'_>,
     name: &str,
     arg: &str,
-    lang: Lang,
 ) -> Option<Screen> {
+    let lang = who.lang;
     let admin_only = matches!(name, "reload" | "unanswered" | "stats");
-    if admin_only && !ctx.is_admin(user.id) {
-        tracing::info!(user = user.id.0, command = name, "operator command refused");
+    if admin_only && !ctx.is_admin(who.user.id) {
+        tracing::info!(
+            user = who.user.id.0,
+            command = name,
+            "operator command refused"
+        );
         return Some(plain(lang, Msg::AdminOnly));
     }
     Some(match name {
@@ -202,11 +215,11 @@ async fn command<B: Api>(
             return None;
         }
         "unanswered" => {
-            admin::unanswered(bot, ctx, msg.chat.id, lang).await;
+            admin::unanswered(bot, ctx, who.chat, lang).await;
             return None;
         }
         "stats" => {
-            admin::stats(bot, ctx, msg.chat.id, lang).await;
+            admin::stats(bot, ctx, who.chat, lang).await;
             return None;
         }
         // /help, and any command we do not know.

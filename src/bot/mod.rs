@@ -267,7 +267,8 @@ async fn serve<B: Api>(
     problems: Vec<Diagnostic>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), BotError> {
-    let me = send::with_retry(api.get_me(), &Metrics::new())
+    let metrics = Arc::new(Metrics::new());
+    let me = send::with_retry(api.get_me(), &metrics)
         .await
         .map_err(BotError::Connect)?;
     tracing::info!(bot = %me.username(), version = %live.version(), "connected to the Bot API");
@@ -280,7 +281,6 @@ async fn serve<B: Api>(
             ..Retention::default()
         },
     )?);
-    let metrics = Arc::new(Metrics::new());
     metrics.content_version(&live.version());
     let (reload_tx, reload_rx) = mpsc::unbounded_channel();
     let ctx = Arc::new(Ctx::new(
@@ -343,72 +343,8 @@ async fn serve<B: Api>(
     spawn_shutdown(dispatcher.shutdown_token(), stop);
 
     match &config.webhook.url {
-        None => {
-            let listener_errors = {
-                let metrics = Arc::clone(&metrics);
-                move |e: teloxide::RequestError| {
-                    let metrics = Arc::clone(&metrics);
-                    async move {
-                        metrics.api_error(send::code(&e));
-                        if matches!(
-                            e,
-                            teloxide::RequestError::Api(
-                                teloxide::ApiError::TerminatedByOtherGetUpdates
-                            )
-                        ) {
-                            tracing::error!("409 Conflict: another process is polling Telegram with this token. Only one long-polling instance may run per bot: stop the other one, or run several replicas in webhook mode (--webhook-url)");
-                        } else {
-                            tracing::warn!(error = %e, "getting updates failed; retrying");
-                        }
-                    }
-                }
-            };
-            let listener = Polling::builder(api.clone())
-                .timeout(Duration::from_secs(10))
-                .delete_webhook()
-                .await
-                .build();
-            tracing::info!("long polling for updates");
-            dispatcher
-                .dispatch_with_listener(listener, Arc::new(listener_errors))
-                .await;
-        }
-        Some(url) => {
-            let parsed: url::Url = url.parse().map_err(|source| BotError::Url {
-                what: "ATAZAN_WEBHOOK_URL",
-                url: url.clone(),
-                source,
-            })?;
-            let mut options = webhooks::Options::new(config.webhook.listen, parsed);
-            if let Some(secret) = &config.webhook.secret {
-                options = options.secret_token(secret.clone());
-            }
-            let (listener, stopped, router) = webhooks::axum_to_router(api.clone(), options)
-                .await
-                .map_err(BotError::Webhook)?;
-            let tcp = tokio::net::TcpListener::bind(config.webhook.listen)
-                .await
-                .map_err(|source| BotError::Listen {
-                    addr: config.webhook.listen,
-                    source,
-                })?;
-            tracing::info!(listen = %config.webhook.listen, "receiving updates by webhook");
-            tokio::spawn(async move {
-                if let Err(e) = axum::serve(tcp, router)
-                    .with_graceful_shutdown(stopped)
-                    .await
-                {
-                    tracing::error!(error = %e, "webhook server failed");
-                }
-            });
-            // Webhook updates cannot fail to arrive: Telegram retries them.
-            dispatcher
-                .dispatch_with_listener(
-                    listener,
-                    Arc::new(|e: std::convert::Infallible| async move { match e {} }),
-                )
-                .await;
-        }
+        None => poll(api, &mut dispatcher, metrics).await,
+        Some(url) => by_webhook(api, &mut dispatcher, &config, url).await?,
     }
 
     tracing::info!("stopped taking updates; flushing");
@@ -422,6 +358,85 @@ async fn serve<B: Api>(
         tracing::error!(error = %e, "flushing the knowledge base");
     }
     tracing::info!("bye");
+    Ok(())
+}
+
+/// Long polling until the dispatcher is shut down. A failed poll is retried
+/// by teloxide with backoff; a 409 (a second poller) is explained.
+async fn poll<B: Api>(
+    api: B,
+    dispatcher: &mut Dispatcher<B, handlers::HandlerError, teloxide::dispatching::DefaultKey>,
+    metrics: Arc<Metrics>,
+) {
+    let errors = move |e: RequestError| {
+        let metrics = Arc::clone(&metrics);
+        async move {
+            metrics.api_error(send::code(&e));
+            if matches!(
+                e,
+                RequestError::Api(teloxide::ApiError::TerminatedByOtherGetUpdates)
+            ) {
+                tracing::error!("409 Conflict: another process is polling Telegram with this token. Only one long-polling instance may run per bot: stop the other one, or run several replicas in webhook mode (--webhook-url)");
+            } else {
+                tracing::warn!(error = %e, "getting updates failed; retrying");
+            }
+        }
+    };
+    let listener = Polling::builder(api)
+        .timeout(Duration::from_secs(10))
+        .delete_webhook()
+        .await
+        .build();
+    tracing::info!("long polling for updates");
+    dispatcher
+        .dispatch_with_listener(listener, Arc::new(errors))
+        .await;
+}
+
+/// Webhook mode until the dispatcher is shut down: the port is taken first,
+/// then the webhook registered (with its secret), then updates are served;
+/// on shutdown teloxide removes the webhook.
+async fn by_webhook<B: Api>(
+    api: B,
+    dispatcher: &mut Dispatcher<B, handlers::HandlerError, teloxide::dispatching::DefaultKey>,
+    config: &Config,
+    url: &str,
+) -> Result<(), BotError> {
+    let listen = config.webhook.listen;
+    let parsed: url::Url = url.parse().map_err(|source| BotError::Url {
+        what: "ATAZAN_WEBHOOK_URL",
+        url: url.to_string(),
+        source,
+    })?;
+    let tcp = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|source| BotError::Listen {
+            addr: listen,
+            source,
+        })?;
+    let mut options = webhooks::Options::new(listen, parsed);
+    if let Some(secret) = &config.webhook.secret {
+        options = options.secret_token(secret.clone());
+    }
+    let (listener, stopped, router) = webhooks::axum_to_router(api, options)
+        .await
+        .map_err(BotError::Webhook)?;
+    tracing::info!(%listen, "receiving updates by webhook");
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(tcp, router)
+            .with_graceful_shutdown(stopped)
+            .await
+        {
+            tracing::error!(error = %e, "webhook server failed");
+        }
+    });
+    // Webhook updates cannot fail to arrive: Telegram retries them.
+    dispatcher
+        .dispatch_with_listener(
+            listener,
+            Arc::new(|e: std::convert::Infallible| async move { match e {} }),
+        )
+        .await;
     Ok(())
 }
 
