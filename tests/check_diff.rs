@@ -14,12 +14,11 @@
 mod common;
 
 use atazan::kb::{Kb, Manifest};
-use common::{atazan, first_passage, id_of, passage_files, run, run_args, ContentCopy, Run};
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use common::{
+    atazan, first_passage, id_of, passage_files, run, run_args, ContentCopy, Holder, Run,
+};
+use std::path::PathBuf;
+use std::time::Duration;
 
 const MANIFEST: &str = "serving.json";
 const NO_VERSION: &str = "no version in service yet (the bot has not run with this data folder)";
@@ -426,74 +425,10 @@ fn the_manifest_is_kept_rewritten_and_restored() {
     assert_eq!(names, [MANIFEST], "no temporary file is left");
 }
 
-/// An `atazan chat` process holding the data folder, stopped on drop.
-struct Chat {
-    child: Child,
-    stdin: Option<ChildStdin>,
-}
-
-impl Chat {
-    /// Starts `atazan chat` on the folders and waits for its first prompt.
-    fn start(content: &Path, data: &Path) -> Chat {
-        let mut child = atazan()
-            .arg("--content")
-            .arg(content)
-            .arg("--data")
-            .arg(data)
-            .arg("chat")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn atazan chat");
-        let stdin = child.stdin.take();
-        let mut stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            // Keep draining: a closed pipe would fail the chat's next write.
-            while let Ok(n) = stdout.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let _ = tx.send(buf[..n].to_vec());
-            }
-        });
-        let chat = Chat { child, stdin };
-        let deadline = Instant::now() + common::DEADLINE;
-        let mut seen = Vec::new();
-        while !String::from_utf8_lossy(&seen).contains("\n> ") {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(chunk) => seen.extend(chunk),
-                Err(_) => panic!(
-                    "atazan chat never prompted:\n{}",
-                    String::from_utf8_lossy(&seen)
-                ),
-            }
-        }
-        chat
-    }
-
-    /// Closes its input and waits for a clean exit.
-    fn finish(mut self) {
-        drop(self.stdin.take());
-        let status = common::wait_deadline(&mut self.child, common::DEADLINE, &atazan());
-        assert!(status.success(), "chat exit: {status:?}");
-    }
-}
-
-impl Drop for Chat {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn check_works_while_a_running_chat_holds_the_data_folder() {
     let c = ContentCopy::new();
-    let chat = Chat::start(&c.dir, &c.data());
+    let chat = Holder::chat(&c.dir, &c.data());
     // The folder is locked: `ask` is refused...
     let r = run_args(&[
         "--content",

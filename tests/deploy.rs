@@ -42,6 +42,16 @@ fn http(
     (status, body)
 }
 
+/// `atazan ARGS` with the ops server at `port`.
+fn atazan_at(port: u16, args: &[&str]) -> common::Run {
+    run(
+        atazan()
+            .env("ATAZAN_HTTP", format!("127.0.0.1:{port}"))
+            .args(args),
+        b"",
+    )
+}
+
 /// Waits until something listens on `port`.
 fn wait_listening(port: u16, bot: &BotProcess) {
     let started = Instant::now();
@@ -199,45 +209,23 @@ fn healthz_and_metrics_count_what_the_bot_did() {
     }
 
     // `atazan health` asks the same endpoint.
-    let out = run(
-        atazan()
-            .env("ATAZAN_HTTP", format!("127.0.0.1:{port}"))
-            .arg("health"),
-        b"",
-    );
+    let out = atazan_at(port, &["health"]);
     assert!(out.ok(), "{}", out.stderr);
     assert!(out.stdout.contains("\"status\":\"ok\""), "{}", out.stdout);
 
     // The operator reports come from the running bot (it holds the data folder).
-    let out = run(
-        atazan()
-            .env("ATAZAN_HTTP", format!("127.0.0.1:{port}"))
-            .arg("--data")
-            .arg(content.data())
-            .args(["unanswered", "--json"]),
-        b"",
-    );
+    let data = content.data();
+    let data = data.to_str().unwrap();
+    let out = atazan_at(port, &["--data", data, "unanswered", "--json"]);
     assert!(out.ok(), "{}", out.stderr);
     assert!(out.stdout.contains("погода"), "{}", out.stdout);
-    let out = run(
-        atazan()
-            .env("ATAZAN_HTTP", format!("127.0.0.1:{port}"))
-            .arg("--data")
-            .arg(content.data())
-            .arg("stats"),
-        b"",
-    );
+    let out = atazan_at(port, &["--data", data, "stats"]);
     assert!(out.ok(), "{}", out.stderr);
 
     let (status, _) = http(port, "GET", "/nowhere", &[], "");
     assert_eq!(status, 404);
     drop(bot);
-    let out = run(
-        atazan()
-            .env("ATAZAN_HTTP", format!("127.0.0.1:{port}"))
-            .arg("health"),
-        b"",
-    );
+    let out = atazan_at(port, &["health"]);
     assert!(!out.ok(), "no bot, not healthy");
 }
 

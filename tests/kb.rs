@@ -13,11 +13,10 @@ mod common;
 
 use atazan::content::ContentFiles;
 use atazan::kb::{Kb, KbError, Sync};
-use common::{atazan, first_passage, id_of, run, ContentCopy};
+use common::{atazan, first_passage, id_of, run, ContentCopy, Holder};
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Opens the knowledge base and syncs it with the content copy.
@@ -178,95 +177,19 @@ fn a_second_open_in_the_same_process_is_locked() {
     }
 }
 
-/// A child process started on the folders, stopped on drop.
-struct Holder {
-    child: Child,
-    stdin: Option<ChildStdin>,
-}
-
-impl Holder {
-    /// Starts `atazan chat` on the folders and waits for its first prompt.
-    fn chat(content: &Path, data: &Path) -> Holder {
-        let mut cmd: Command = atazan();
-        cmd.arg("--content")
-            .arg(content)
-            .arg("--data")
-            .arg(data)
-            .arg("chat");
-        Holder::start(cmd, "\n> ")
-    }
-
-    /// Starts this test binary as a process that opens the knowledge base
-    /// and keeps it open until its input closes (see `helper_holds_the_data_folder`).
-    fn kb(content: &Path, data: &Path) -> Holder {
-        let mut cmd = Command::new(std::env::current_exe().unwrap());
-        cmd.args([
-            "--exact",
-            "helper_holds_the_data_folder",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(HOLD_CONTENT, content)
-        .env(HOLD_DATA, data);
-        Holder::start(cmd, HOLDING)
-    }
-
-    /// Starts `cmd` and waits until its stdout contains `marker`.
-    fn start(mut cmd: Command, marker: &str) -> Holder {
-        cmd.stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut child = cmd.spawn().expect("spawn the holder");
-        let stdin = child.stdin.take();
-        let mut stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            // Keep draining after the marker: a closed pipe would make the
-            // holder fail on its next write.
-            while let Ok(n) = stdout.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let _ = tx.send(buf[..n].to_vec());
-            }
-        });
-        let holder = Holder { child, stdin };
-        let deadline = Instant::now() + common::DEADLINE;
-        let mut seen = Vec::new();
-        while !String::from_utf8_lossy(&seen).contains(marker) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(chunk) => seen.extend(chunk),
-                Err(_) => panic!(
-                    "{cmd:?} never printed {marker:?}:\n{}",
-                    String::from_utf8_lossy(&seen)
-                ),
-            }
-        }
-        holder
-    }
-
-    /// Closes its input and waits for a clean exit.
-    fn finish(mut self) {
-        drop(self.stdin.take());
-        let status = common::wait_deadline(&mut self.child, common::DEADLINE, &atazan());
-        assert!(status.success(), "holder exit: {status:?}");
-    }
-
-    /// SIGKILLs it (`Child::kill` is SIGKILL on Unix) and reaps it.
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL");
-        let status = self.child.wait().unwrap();
-        assert!(!status.success(), "killed: {status:?}");
-    }
-}
-
-impl Drop for Holder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Starts this test binary as a process that opens the knowledge base
+/// and keeps it open until its input closes (see `helper_holds_the_data_folder`).
+fn hold_kb(content: &Path, data: &Path) -> Holder {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "--exact",
+        "helper_holds_the_data_folder",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env(HOLD_CONTENT, content)
+    .env(HOLD_DATA, data);
+    Holder::start(cmd, HOLDING)
 }
 
 const HOLD_CONTENT: &str = "ATAZAN_TEST_HOLD_CONTENT";
@@ -324,7 +247,7 @@ fn a_folder_held_by_this_process_is_locked_for_atazan_ask() {
 #[test]
 fn a_folder_held_by_another_process_is_locked() {
     let c = ContentCopy::new();
-    let holder = Holder::kb(&c.dir, &c.data());
+    let holder = hold_kb(&c.dir, &c.data());
     let started = Instant::now();
     match Kb::open(&c.data()) {
         Err(KbError::Locked(_)) => {}
@@ -381,6 +304,6 @@ fn a_folder_left_by_a_killed_chat_opens_and_answers() {
 fn a_folder_left_by_a_killed_holder_opens_and_answers() {
     // Killed while the sled database is open (the chat closes it after loading).
     let c = ContentCopy::new();
-    Holder::kb(&c.dir, &c.data()).kill();
+    hold_kb(&c.dir, &c.data()).kill();
     assert_opens_and_answers(&c);
 }

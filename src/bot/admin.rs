@@ -88,40 +88,42 @@ pub async fn notify_startup_problems<B: Api>(api: &B, ctx: &Ctx, problems: &[Dia
 
 /// `/unanswered`: the most frequent unanswered questions of the last days.
 pub async fn unanswered<B: Api>(bot: &B, ctx: &Ctx, chat: ChatId, lang: Lang) {
-    let since = super::handlers::unix_now() - REPORT_DAYS * DAY_SECS;
-    let text = match ctx.store.journal(Some(since)) {
-        Ok(entries) => report::unanswered(&entries, REPORT_TOP).to_plain(),
-        Err(e) => {
-            tracing::error!(error = %e, "reading the journal");
-            crate::i18n::t(crate::i18n::Msg::Apology, lang).to_string()
-        }
-    };
-    send_html(
-        bot,
-        ctx,
-        chat,
-        format!("<pre>{}</pre>", escape(&fit(&text, REPORT_CHARS))),
-    )
-    .await;
+    let text = ctx
+        .store
+        .journal(Some(report_since()))
+        .map(|entries| report::unanswered(&entries, REPORT_TOP).to_plain());
+    send_report(bot, ctx, chat, lang, text).await;
 }
 
 /// `/stats`: questions, answers, languages, topics and ratings, per day.
 pub async fn stats<B: Api>(bot: &B, ctx: &Ctx, chat: ChatId, lang: Lang) {
-    let since = super::handlers::unix_now() - REPORT_DAYS * DAY_SECS;
-    let text = match ctx.store.stats(Some(since)) {
-        Ok(days) => report::stats(&days).to_plain(),
+    let text = ctx
+        .store
+        .stats(Some(report_since()))
+        .map(|days| report::stats(&days).to_plain());
+    send_report(bot, ctx, chat, lang, text).await;
+}
+
+fn report_since() -> i64 {
+    super::handlers::unix_now() - REPORT_DAYS * DAY_SECS
+}
+
+/// A report as preformatted text, or an apology when the store failed.
+async fn send_report<B: Api>(
+    bot: &B,
+    ctx: &Ctx,
+    chat: ChatId,
+    lang: Lang,
+    text: Result<String, crate::store::StoreError>,
+) {
+    let html = match text {
+        Ok(text) => format!("<pre>{}</pre>", escape(&fit(&text, REPORT_CHARS))),
         Err(e) => {
-            tracing::error!(error = %e, "reading statistics");
-            crate::i18n::t(crate::i18n::Msg::Apology, lang).to_string()
+            tracing::error!(error = %e, "reading the store for a report");
+            escape(crate::i18n::t(crate::i18n::Msg::Apology, lang))
         }
     };
-    send_html(
-        bot,
-        ctx,
-        chat,
-        format!("<pre>{}</pre>", escape(&fit(&text, REPORT_CHARS))),
-    )
-    .await;
+    send_html(bot, ctx, chat, html).await;
 }
 
 fn admin_lang(ctx: &Ctx, admin: u64) -> Lang {

@@ -9,7 +9,7 @@ pub mod telegram;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -209,4 +209,80 @@ pub fn id_of(rel: &str) -> String {
         .unwrap()
         .trim_end_matches(".md")
         .to_string()
+}
+
+/// A child process started on the folders, stopped on drop.
+pub struct Holder {
+    child: Child,
+    stdin: Option<ChildStdin>,
+}
+
+impl Holder {
+    /// Starts `atazan chat` on the folders and waits for its first prompt.
+    pub fn chat(content: &Path, data: &Path) -> Holder {
+        let mut cmd: Command = atazan();
+        cmd.arg("--content")
+            .arg(content)
+            .arg("--data")
+            .arg(data)
+            .arg("chat");
+        Holder::start(cmd, "\n> ")
+    }
+
+    /// Starts `cmd` and waits until its stdout contains `marker`.
+    pub fn start(mut cmd: Command, marker: &str) -> Holder {
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = cmd.spawn().expect("spawn the holder");
+        let stdin = child.stdin.take();
+        let mut stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            // Keep draining after the marker: a closed pipe would make the
+            // holder fail on its next write.
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let _ = tx.send(buf[..n].to_vec());
+            }
+        });
+        let holder = Holder { child, stdin };
+        let deadline = Instant::now() + DEADLINE;
+        let mut seen = Vec::new();
+        while !String::from_utf8_lossy(&seen).contains(marker) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(chunk) => seen.extend(chunk),
+                Err(_) => panic!(
+                    "{cmd:?} never printed {marker:?}:\n{}",
+                    String::from_utf8_lossy(&seen)
+                ),
+            }
+        }
+        holder
+    }
+
+    /// Closes its input and waits for a clean exit.
+    pub fn finish(mut self) {
+        drop(self.stdin.take());
+        let status = wait_deadline(&mut self.child, DEADLINE, &atazan());
+        assert!(status.success(), "holder exit: {status:?}");
+    }
+
+    /// SIGKILLs it (`Child::kill` is SIGKILL on Unix) and reaps it.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        let status = self.child.wait().unwrap();
+        assert!(!status.success(), "killed: {status:?}");
+    }
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
