@@ -299,3 +299,59 @@ fn starting_on_a_broken_folder_serves_the_last_good_version_and_says_so() {
     assert!(!out.ok());
     assert!(out.stderr.contains("kurultai-size.md:2:"), "{}", out.stderr);
 }
+
+#[test]
+fn the_terminal_chat_picks_up_a_change_too() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let c = ContentCopy::new();
+    mark_passage(&c, "MARK-A");
+    let mut child = common::atazan()
+        .arg("--content")
+        .arg(&c.dir)
+        .arg("--data")
+        .arg(c.data())
+        .arg("chat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // Reads until a line with a marker arrives.
+    let next_marked = || loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the chat answers");
+        if line.contains("MARK-") {
+            return line;
+        }
+    };
+    writeln!(stdin, "{QUESTION}").unwrap();
+    assert!(next_marked().contains("MARK-A"));
+    while rx.try_recv().is_ok() {}
+    mark_passage(&c, "MARK-B");
+    let started = Instant::now();
+    loop {
+        std::thread::sleep(Duration::from_millis(200));
+        writeln!(stdin, "{QUESTION}").unwrap();
+        let line = next_marked();
+        while rx.recv_timeout(Duration::from_millis(100)).is_ok() {}
+        if line.contains("MARK-B") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the chat kept the old text"
+        );
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}

@@ -223,6 +223,10 @@ impl Store for SledStore {
             Some(l) => self.users.insert(user.to_be_bytes(), l.code())?,
             None => self.users.remove(user.to_be_bytes())?,
         };
+        // A choice the user made is written through at once (it is rare, and
+        // losing it to a crash would be noticed); counters and the journal
+        // wait for the next flush.
+        self.users.flush()?;
         Ok(())
     }
 
