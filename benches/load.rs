@@ -8,24 +8,27 @@
 //!
 //! Users are closed loops: each asks a question, waits for the reply, asks
 //! the next (questions from the content's own example questions in kk, ru
-//! and en, with off-topic and advice questions mixed in). Two phases run in
-//! this one process against the same fake server:
+//! and en, with off-topic, advice and small talk mixed in). This process
+//! runs the fake Bot API and the users; the bot under test is a process of
+//! its own, so its memory is its own. Two phases, one after the other:
 //!
-//! 1. **baseline**: a teloxide dispatcher whose handler echoes the text back:
-//!    the same polling, HTTP and JSON work, no answering. Its replies/s is
-//!    the ceiling this machine allows the bot.
-//! 2. **atazan**: `atazan::bot::run_until` with the real content, outgoing
+//! 1. **baseline**: this benchmark re-run as a teloxide dispatcher whose
+//!    handler echoes the text back: the same polling, HTTP and JSON work, no
+//!    answering. Its replies/s is the ceiling this machine allows a bot.
+//! 2. **atazan**: the `atazan run` binary with the real content, outgoing
 //!    throttling off (Telegram's 30 messages/s would otherwise be the
-//!    measurement), flood guard raised.
+//!    measurement), the flood guard raised.
 //!
 //! Printed per phase: replies/s, reply latency p50/p99 (update queued →
-//! sendMessage received), and resident memory at the start, every 10% of
-//! the run, and at the end: flat memory means the last samples do not climb.
+//! sendMessage received), and the bot process's resident memory at the
+//! start, every 10% of the run, and its peak: flat memory means the last
+//! samples do not climb.
 
 #[path = "../tests/common/telegram.rs"]
 mod telegram;
 
 use std::collections::HashMap;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,7 +41,7 @@ struct Loop {
     questions: Vec<String>,
     /// user id → (when the question was queued, questions asked).
     asked: Mutex<HashMap<i64, (Instant, usize)>>,
-    latencies: Mutex<Vec<u32>>,
+    latencies: Mutex<Histogram>,
     replies: AtomicU64,
     running: AtomicBool,
 }
@@ -69,10 +72,7 @@ impl Loop {
         let Some(started) = self.asked.lock().unwrap().get(&chat).map(|e| e.0) else {
             return;
         };
-        self.latencies
-            .lock()
-            .unwrap()
-            .push(started.elapsed().as_micros().min(u32::MAX as u128) as u32);
+        self.latencies.lock().unwrap().record(started.elapsed());
         self.replies.fetch_add(1, Ordering::Relaxed);
         if self.running.load(Ordering::Relaxed) {
             if let Some(i) = self.users.iter().position(|u| u.id as i64 == chat) {
@@ -82,8 +82,48 @@ impl Loop {
     }
 }
 
-fn rss_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+/// Reply latencies in 50 µs buckets up to 10 s: a fixed size, so the
+/// harness itself does not grow during a long run and hide or fake a leak.
+struct Histogram {
+    buckets: Vec<u64>,
+}
+
+const BUCKET_US: u64 = 50;
+
+impl Histogram {
+    fn new() -> Histogram {
+        Histogram {
+            buckets: vec![0; 200_001],
+        }
+    }
+
+    fn record(&mut self, d: Duration) {
+        let i = (d.as_micros() as u64 / BUCKET_US).min(self.buckets.len() as u64 - 1);
+        self.buckets[i as usize] += 1;
+    }
+
+    fn clear(&mut self) {
+        self.buckets.iter_mut().for_each(|b| *b = 0);
+    }
+
+    /// The upper edge of the bucket holding the `p` quantile, in µs.
+    fn percentile(&self, p: f64) -> u64 {
+        let total: u64 = self.buckets.iter().sum();
+        let want = (total as f64 * p).ceil() as u64;
+        let mut seen = 0;
+        for (i, &n) in self.buckets.iter().enumerate() {
+            seen += n;
+            if seen >= want.max(1) {
+                return (i as u64 + 1) * BUCKET_US;
+            }
+        }
+        0
+    }
+}
+
+/// A field of `/proc/<pid>/status` in KiB (`VmRSS:`, `VmHWM:`).
+fn status_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
@@ -98,31 +138,22 @@ struct Report {
     name: &'static str,
     replies: u64,
     secs: f64,
-    p50_us: u32,
-    p99_us: u32,
+    p50_us: u64,
+    p99_us: u64,
     rss_mib: Vec<f64>,
+    peak_mib: f64,
 }
 
-fn percentile(sorted: &[u32], p: f64) -> u32 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-/// Runs one phase: starts the fake server, `start_bot` against it, the user
-/// loops for `secs`, then stops everything.
-fn phase<F, Fut>(
+/// Runs one phase: starts the fake server, the bot process `bot` against
+/// it (its Bot API URL in `TELOXIDE_API_URL`), the user loops for `secs`,
+/// then stops the bot with SIGTERM.
+fn phase(
     name: &'static str,
     users: usize,
     secs: u64,
     questions: &[String],
-    start_bot: F,
-) -> Report
-where
-    F: FnOnce(String, tokio::sync::oneshot::Receiver<()>) -> Fut,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
+    mut bot: Command,
+) -> Report {
     let state = Arc::new(Loop {
         fake: Mutex::new(None),
         users: (0..users)
@@ -130,7 +161,7 @@ where
             .collect(),
         questions: questions.to_vec(),
         asked: Mutex::new(HashMap::new()),
-        latencies: Mutex::new(Vec::with_capacity(1 << 20)),
+        latencies: Mutex::new(Histogram::new()),
         replies: AtomicU64::new(0),
         running: AtomicBool::new(true),
     });
@@ -142,14 +173,14 @@ where
         ..Options::default()
     });
     *state.fake.lock().unwrap() = Some(fake.clone());
-
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
-    let bot = runtime.spawn(start_bot(fake.url(), stop_rx));
-    // Warm up: every user's chat gets its first worker before measuring.
+    let mut child = bot
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", fake.url())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start the bot under test");
+    let pid = child.id();
     let started = Instant::now();
     while !fake.is_polling() {
         assert!(
@@ -161,34 +192,63 @@ where
     for i in 0..users {
         state.ask(i);
     }
+    // Warm up: every chat has its worker, every cache is filled.
     std::thread::sleep(Duration::from_secs(2));
     state.latencies.lock().unwrap().clear();
     let base = state.replies.load(Ordering::Relaxed);
     let t0 = Instant::now();
-    let mut rss = vec![rss_kib("VmRSS:") as f64 / 1024.0];
+    let mut rss = vec![status_kib(pid, "VmRSS:") as f64 / 1024.0];
     for tenth in 1..=10 {
         let until = Duration::from_secs_f64(secs as f64 * tenth as f64 / 10.0);
         std::thread::sleep(until.saturating_sub(t0.elapsed()));
-        rss.push(rss_kib("VmRSS:") as f64 / 1024.0);
+        rss.push(status_kib(pid, "VmRSS:") as f64 / 1024.0);
     }
     let replies = state.replies.load(Ordering::Relaxed) - base;
     let elapsed = t0.elapsed().as_secs_f64();
+    let peak = status_kib(pid, "VmHWM:") as f64 / 1024.0;
     state.running.store(false, Ordering::Relaxed);
-    let _ = stop_tx.send(());
-    let _ = runtime.block_on(async { tokio::time::timeout(Duration::from_secs(20), bot).await });
-    runtime.shutdown_timeout(Duration::from_secs(2));
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(pid.to_string())
+        .status();
+    let _ = child.wait();
     fake.shutdown();
     *state.fake.lock().unwrap() = None;
-    let mut lat = std::mem::take(&mut *state.latencies.lock().unwrap());
-    lat.sort_unstable();
+    let lat = state.latencies.lock().unwrap();
     Report {
         name,
         replies,
         secs: elapsed,
-        p50_us: percentile(&lat, 0.50),
-        p99_us: percentile(&lat, 0.99),
+        p50_us: lat.percentile(0.50),
+        p99_us: lat.percentile(0.99),
         rss_mib: rss,
+        peak_mib: peak,
     }
+}
+
+/// The baseline bot: a teloxide dispatcher that echoes every text, run in a
+/// process of its own (this benchmark, re-run with `ATAZAN_LOAD_ECHO=1`).
+fn echo_bot() {
+    use teloxide::prelude::*;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = teloxide::net::default_reqwest_settings()
+            .pool_max_idle_per_host(256)
+            .build()
+            .unwrap();
+        let url = std::env::var("TELOXIDE_API_URL").unwrap();
+        let bot = Bot::with_client(TOKEN, client).set_api_url(url.parse().unwrap());
+        let handler = Update::filter_message().endpoint(|bot: Bot, msg: Message| async move {
+            bot.send_message(msg.chat.id, msg.text().unwrap_or("?"))
+                .await?;
+            Ok::<(), teloxide::RequestError>(())
+        });
+        // SIGTERM ends the process; the baseline has nothing to flush.
+        Dispatcher::builder(bot, handler).build().dispatch().await;
+    });
 }
 
 fn questions(content: &atazan::content::Content) -> Vec<String> {
@@ -219,6 +279,9 @@ fn questions(content: &atazan::content::Content) -> Vec<String> {
 }
 
 fn main() {
+    if std::env::var_os("ATAZAN_LOAD_ECHO").is_some() {
+        return echo_bot();
+    }
     // `cargo bench` passes `--bench`; nothing else is read from the arguments.
     let secs: u64 = std::env::var("ATAZAN_LOAD_SECS")
         .ok()
@@ -239,65 +302,29 @@ fn main() {
         qs.len()
     );
 
-    let echo = phase(
-        "baseline: echo handler",
-        users,
-        secs,
-        &qs,
-        |url, stop| async move {
-            use teloxide::prelude::*;
-            let client = teloxide::net::default_reqwest_settings()
-                .pool_max_idle_per_host(256)
-                .build()
-                .unwrap();
-            let bot = Bot::with_client(TOKEN, client).set_api_url(url.parse().unwrap());
-            let handler = Update::filter_message().endpoint(|bot: Bot, msg: Message| async move {
-                bot.send_message(msg.chat.id, msg.text().unwrap_or("?"))
-                    .await?;
-                Ok::<(), teloxide::RequestError>(())
-            });
-            let mut dispatcher = Dispatcher::builder(bot, handler).build();
-            let token = dispatcher.shutdown_token();
-            tokio::spawn(async move {
-                let _ = stop.await;
-                while token.shutdown().is_err() {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            });
-            dispatcher.dispatch().await;
-        },
-    );
+    let mut echo = Command::new(std::env::current_exe().unwrap());
+    echo.env("ATAZAN_LOAD_ECHO", "1");
+    let echo = phase("baseline: echo handler", users, secs, &qs, echo);
 
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let atazan = phase("atazan", users, secs, &qs, move |url, stop| async move {
-        let mut config = atazan::config::Config {
-            content: content_dir.clone(),
-            data,
-            ..Default::default()
-        };
-        config.telegram.token = Some(TOKEN.to_string());
-        config.telegram.api_url = Some(url);
-        config.http.listen = None;
-        config.limits.throttle = false;
-        config.limits.flood_messages = 1_000_000;
-        config.reload.watch = false;
-        let (live, problems) = atazan::live::Live::open(&config.content, &config.data).unwrap();
-        let stop = async move {
-            let _ = stop.await;
-        };
-        atazan::bot::run_until(config, Arc::new(live), problems, stop)
-            .await
-            .unwrap();
-    });
+    let mut bot = Command::new(env!("CARGO_BIN_EXE_atazan"));
+    bot.arg("--content")
+        .arg(&content_dir)
+        .arg("--data")
+        .arg(tmp.path().join("data"))
+        .arg("run")
+        .env("ATAZAN_THROTTLE", "off")
+        .env("ATAZAN_FLOOD_MESSAGES", "1000000")
+        .env("ATAZAN_HTTP", "off")
+        .env("ATAZAN_WATCH", "off");
+    let atazan = phase("atazan", users, secs, &qs, bot);
 
     println!();
-    println!("| phase | replies | replies/s | p50 latency | p99 latency | RSS start → end (max) |");
-    println!("|---|---|---|---|---|---|");
+    println!("| bot process | replies | replies/s | p50 latency | p99 latency | RSS start → end | peak RSS |");
+    println!("|---|---|---|---|---|---|---|");
     for r in [&echo, &atazan] {
-        let max = r.rss_mib.iter().cloned().fold(0.0, f64::max);
         println!(
-            "| {} | {} | {:.0} | {:.2} ms | {:.2} ms | {:.1} → {:.1} MiB ({:.1}) |",
+            "| {} | {} | {:.0} | {:.2} ms | {:.2} ms | {:.1} → {:.1} MiB | {:.1} MiB |",
             r.name,
             r.replies,
             r.replies as f64 / r.secs,
@@ -305,23 +332,21 @@ fn main() {
             r.p99_us as f64 / 1000.0,
             r.rss_mib[0],
             r.rss_mib.last().unwrap(),
-            max
+            r.peak_mib
         );
     }
     let ratio = (atazan.replies as f64 / atazan.secs) / (echo.replies as f64 / echo.secs);
     println!();
     println!("atazan / echo throughput: {ratio:.2}");
-    println!(
-        "atazan RSS every 10%: {}",
-        atazan
-            .rss_mib
-            .iter()
-            .map(|m| format!("{m:.1}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    println!(
-        "peak RSS of the process (both phases and the fake server): {:.1} MiB",
-        rss_kib("VmHWM:") as f64 / 1024.0
-    );
+    for r in [&echo, &atazan] {
+        println!(
+            "{} RSS every 10%: {}",
+            r.name,
+            r.rss_mib
+                .iter()
+                .map(|m| format!("{m:.1}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
 }
