@@ -734,3 +734,19 @@ fn run_without_token_or_with_a_bad_one_fails_clearly() {
     assert!(!out.ok());
     assert!(out.stderr.contains("getMe"), "{}", out.stderr);
 }
+
+#[test]
+fn sigterm_in_the_middle_of_a_burst_still_exits() {
+    let (fake, _c, bot) = start();
+    let users: Vec<User> = (0..50).map(|i| User::new(80_000 + i).lang("en")).collect();
+    for round in 0..10 {
+        for u in &users {
+            fake.message(u, &Chat::private(u), &format!("how many MPs {round}"));
+        }
+    }
+    // Busy answering: the shutdown must not be missed.
+    bot.wait_call(0, |c| c.is("sendMessage") && c.ok());
+    let (status, log) = bot.terminate();
+    assert!(status.success(), "{status}\n{log}");
+    assert!(log.contains("flushing"), "{log}");
+}

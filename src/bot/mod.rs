@@ -42,7 +42,7 @@ use teloxide::dispatching::{Dispatcher, UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::requests::Requester;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
-use teloxide::update_listeners::{webhooks, Polling};
+use teloxide::update_listeners::{webhooks, Polling, UpdateListener};
 use teloxide::RequestError;
 use tokio::sync::mpsc;
 
@@ -340,11 +340,10 @@ async fn serve<B: Api>(
             tracing::error!(error = %e, "handler failed");
         }))
         .build();
-    spawn_shutdown(dispatcher.shutdown_token(), stop);
 
     match &config.webhook.url {
-        None => poll(api, &mut dispatcher, metrics).await,
-        Some(url) => by_webhook(api, &mut dispatcher, &config, url).await?,
+        None => poll(api, &mut dispatcher, metrics, stop).await,
+        Some(url) => by_webhook(api, &mut dispatcher, &config, url, stop).await?,
     }
 
     tracing::info!("stopped taking updates; flushing");
@@ -367,6 +366,7 @@ async fn poll<B: Api>(
     api: B,
     dispatcher: &mut Dispatcher<B, handlers::HandlerError, teloxide::dispatching::DefaultKey>,
     metrics: Arc<Metrics>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
     let errors = move |e: RequestError| {
         let metrics = Arc::clone(&metrics);
@@ -382,11 +382,12 @@ async fn poll<B: Api>(
             }
         }
     };
-    let listener = Polling::builder(api)
+    let mut listener = Polling::builder(api)
         .timeout(Duration::from_secs(10))
         .delete_webhook()
         .await
         .build();
+    spawn_shutdown(dispatcher.shutdown_token(), listener.stop_token(), stop);
     tracing::info!("long polling for updates");
     dispatcher
         .dispatch_with_listener(listener, Arc::new(errors))
@@ -401,6 +402,7 @@ async fn by_webhook<B: Api>(
     dispatcher: &mut Dispatcher<B, handlers::HandlerError, teloxide::dispatching::DefaultKey>,
     config: &Config,
     url: &str,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), BotError> {
     let listen = config.webhook.listen;
     let parsed: url::Url = url.parse().map_err(|source| BotError::Url {
@@ -418,9 +420,10 @@ async fn by_webhook<B: Api>(
     if let Some(secret) = &config.webhook.secret {
         options = options.secret_token(secret.clone());
     }
-    let (listener, stopped, router) = webhooks::axum_to_router(api, options)
+    let (mut listener, stopped, router) = webhooks::axum_to_router(api, options)
         .await
         .map_err(BotError::Webhook)?;
+    spawn_shutdown(dispatcher.shutdown_token(), listener.stop_token(), stop);
     tracing::info!(%listen, "receiving updates by webhook");
     tokio::spawn(async move {
         if let Err(e) = axum::serve(tcp, router)
@@ -522,25 +525,26 @@ async fn maintain(store: Arc<dyn Store>) {
     }
 }
 
-/// Stops the dispatcher when `stop` completes (SIGTERM, what Docker sends,
-/// or Ctrl-C): no new updates are taken, the ones being handled finish.
+/// Stops taking updates when `stop` completes (SIGTERM, what Docker sends,
+/// or Ctrl-C); the dispatcher then finishes the updates being handled and
+/// returns.
+///
+/// The listener is stopped directly: teloxide's `ShutdownToken` alone can be
+/// missed by a dispatcher busy handling an update at that moment (its wake-up
+/// is a `notify_waiters`, which keeps no permit), and under load the bot then
+/// never stops.
 fn spawn_shutdown(
     token: teloxide::dispatching::ShutdownToken,
+    listener: teloxide::stop::StopToken,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
     tokio::spawn(async move {
         stop.await;
         tracing::info!("shutting down: finishing the replies in flight");
-        // The dispatcher may not have started yet; then try again shortly.
-        loop {
-            match token.shutdown() {
-                Ok(done) => {
-                    done.await;
-                    return;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        }
+        listener.stop();
+        // Marks the dispatcher as shutting down, so it reports it finished
+        // because of a shutdown; its future is not awaited (see above).
+        let _ = token.shutdown();
     });
 }
 
