@@ -12,7 +12,7 @@
 
 use crate::content::Diagnostic;
 use crate::engine::Engine;
-use crate::kb::{Kb, KbError, Sync};
+use crate::kb::{ContentChanges, Kb, KbError, Manifest, Sync};
 use arc_swap::ArcSwap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -32,6 +32,8 @@ pub enum Reloaded {
         from: String,
         /// The version now in service.
         to: String,
+        /// What changed, passage by passage.
+        changes: ContentChanges,
     },
     /// The folder is not valid: nothing changed.
     Refused {
@@ -123,10 +125,17 @@ impl Live {
             }
             Ok((snapshot, _)) => {
                 let to = snapshot.version.clone();
+                let old = self.engine();
+                let changes = Manifest::of_content(&serving, &old.content, 0)
+                    .diff(&Manifest::of_content(&to, &snapshot.content, 0));
                 let engine = Engine::new(snapshot.version, snapshot.content);
                 self.engine.store(Arc::new(engine));
                 tracing::info!(from = %serving, to = %to, "content reloaded");
-                Ok(Reloaded::Updated { from: serving, to })
+                Ok(Reloaded::Updated {
+                    from: serving,
+                    to,
+                    changes,
+                })
             }
             Err(KbError::Invalid(problems)) => {
                 tracing::error!(problems = problems.len(), serving = %serving, "content reload refused");

@@ -121,7 +121,8 @@ fn a_broken_file_is_refused_and_operators_are_told_where() {
     );
     let again = text(&bot.ask(&admin, "/reload"));
     assert!(again.contains("kurultai-size.md:2:"), "{again}");
-    // Fixed: served.
+    // Fixed: served, and operators are told what changed.
+    let mark = fake.mark();
     mark_passage(&c, "MARK-B");
     let started = Instant::now();
     while markers(&text(&bot.ask(&citizen, QUESTION))) != (0, 3) {
@@ -132,6 +133,16 @@ fn a_broken_file_is_refused_and_operators_are_told_where() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    let updated = bot.wait_call(mark, |call| {
+        call.is("sendMessage")
+            && call.chat_id() == Some(900)
+            && call.text().is_some_and(|t| t.contains("~ passage"))
+    });
+    let updated = updated.text().unwrap();
+    assert!(
+        updated.contains("~ passage kurultai-size (kurultai)"),
+        "{updated}"
+    );
     assert!(!bot.stderr().contains("panicked"));
 }
 

@@ -136,11 +136,19 @@ fn admin_lang(ctx: &Ctx, admin: u64) -> Lang {
 
 fn reload_text(outcome: &Result<Reloaded, String>, lang: Lang) -> String {
     match outcome {
-        Ok(Reloaded::Updated { from, to }) => escape(&match lang {
-            Lang::Kk => format!("✅ Мазмұн жаңартылды: {from} → {to}."),
-            Lang::Ru => format!("✅ Материалы обновлены: {from} → {to}."),
-            Lang::En => format!("✅ Content updated: {from} → {to}."),
-        }),
+        Ok(Reloaded::Updated { from, to, changes }) => {
+            let head = match lang {
+                Lang::Kk => format!("✅ Мазмұн жаңартылды: {from} → {to}."),
+                Lang::Ru => format!("✅ Материалы обновлены: {from} → {to}."),
+                Lang::En => format!("✅ Content updated: {from} → {to}."),
+            };
+            let lines: Vec<String> = changes.lines().iter().map(|l| fit(l, 200)).collect();
+            format!(
+                "{}\n<pre>{}</pre>",
+                escape(&head),
+                escape(&fit(&lines.join("\n"), REPORT_CHARS))
+            )
+        }
         Ok(Reloaded::Unchanged { version }) => escape(&match lang {
             Lang::Kk => format!("Мазмұн өзгерген жоқ: {version} нұсқасы қызмет етуде."),
             Lang::Ru => format!("Материалы не изменились: работает версия {version}."),

@@ -317,7 +317,7 @@ async fn serve<B: Api>(
     } else {
         None
     };
-    tokio::spawn(reload_on_sighup(Arc::clone(&live), reload_tx));
+    tokio::spawn(reload_on_sighup(Arc::clone(&ctx)));
     tokio::spawn(maintain(Arc::clone(&store)));
     let ops = match config.http.listen {
         Some(addr) => Some(
@@ -483,7 +483,7 @@ async fn set_commands<B: Api>(api: &B, ctx: &Ctx) {
 }
 
 /// Reloads on SIGHUP (`kill -HUP`, `systemctl reload`).
-async fn reload_on_sighup(live: Arc<Live>, reloads: mpsc::UnboundedSender<ReloadReport>) {
+async fn reload_on_sighup(ctx: Arc<Ctx>) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -492,19 +492,11 @@ async fn reload_on_sighup(live: Arc<Live>, reloads: mpsc::UnboundedSender<Reload
             return;
         };
         while hup.recv().await.is_some() {
-            let live = Arc::clone(&live);
-            let outcome = tokio::task::spawn_blocking(move || live.reload())
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()));
-            let _ = reloads.send(ReloadReport {
-                trigger: "signal",
-                outcome,
-            });
+            admin::reload(&ctx, "signal").await;
         }
     }
     #[cfg(not(unix))]
-    let _ = (live, reloads);
+    let _ = ctx;
 }
 
 /// Every minute: retention, and the counters written to disk.

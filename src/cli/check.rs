@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use atazan::content::ContentFiles;
-use atazan::kb::{ContentChanges, Manifest, PassageChange, Snapshot};
+use atazan::kb::{ContentChanges, Manifest, Snapshot};
 use atazan::lint;
 use std::io::Write;
 use std::path::Path;
@@ -94,49 +94,15 @@ fn against_service(out: &mut impl Write, data: &Path, new: &Manifest) -> Result<
     print_changes(out, &changes)
 }
 
-/// One line per change, in plain words.
+/// One line per change, in plain words; the count line is not indented.
 fn print_changes(out: &mut impl Write, changes: &ContentChanges) -> Result<()> {
-    if changes.is_empty() {
-        writeln!(
-            out,
-            "  nothing the bot shows changes: the files differ only in comments, layout or source documents"
-        )?;
-        return Ok(());
-    }
-    let passage = |mark: &str, p: &PassageChange| match &p.moved_from {
-        Some(from) => format!("  {mark} passage {} ({}, moved from {from})", p.id, p.topic),
-        None => format!("  {mark} passage {} ({})", p.id, p.topic),
-    };
-    for p in &changes.added {
-        writeln!(out, "{}", passage("+", p))?;
-    }
-    for p in &changes.edited {
-        writeln!(out, "{}", passage("~", p))?;
-    }
-    for p in &changes.removed {
-        writeln!(out, "{}", passage("-", p))?;
-    }
-    for (changed, what) in [
-        (changes.topics, "topics changed"),
-        (changes.sources, "sources changed"),
-        (changes.synonyms, "synonyms changed"),
-        (changes.routing, "routing changed"),
-    ] {
-        if changed {
-            writeln!(out, "  {what}")?;
-        }
-    }
-    let counts = [
-        changes.added.len(),
-        changes.edited.len(),
-        changes.removed.len(),
-    ];
-    if counts.iter().any(|&n| n > 0) {
-        writeln!(
-            out,
-            "passages: {} added (+), {} edited (~), {} removed (-)",
-            counts[0], counts[1], counts[2]
-        )?;
+    for line in changes.lines() {
+        let indent = if line.starts_with("passages:") {
+            ""
+        } else {
+            "  "
+        };
+        writeln!(out, "{indent}{line}")?;
     }
     Ok(())
 }

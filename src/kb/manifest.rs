@@ -121,6 +121,43 @@ impl ContentChanges {
     pub fn is_empty(&self) -> bool {
         self == &ContentChanges::default()
     }
+
+    /// The changes in plain words, one per line, for `atazan check` and the
+    /// operators' reload message: `+ passage id (topic)`, `~ …`, `- …`, what
+    /// else changed, and a count.
+    pub fn lines(&self) -> Vec<String> {
+        if self.is_empty() {
+            return vec![
+                "nothing the bot shows changes: the files differ only in comments, layout or source documents".into(),
+            ];
+        }
+        let passage = |mark: &str, p: &PassageChange| match &p.moved_from {
+            Some(from) => format!("{mark} passage {} ({}, moved from {from})", p.id, p.topic),
+            None => format!("{mark} passage {} ({})", p.id, p.topic),
+        };
+        let mut lines: Vec<String> = Vec::new();
+        lines.extend(self.added.iter().map(|p| passage("+", p)));
+        lines.extend(self.edited.iter().map(|p| passage("~", p)));
+        lines.extend(self.removed.iter().map(|p| passage("-", p)));
+        for (changed, what) in [
+            (self.topics, "topics changed"),
+            (self.sources, "sources changed"),
+            (self.synonyms, "synonyms changed"),
+            (self.routing, "routing changed"),
+        ] {
+            if changed {
+                lines.push(what.to_string());
+            }
+        }
+        let counts = [self.added.len(), self.edited.len(), self.removed.len()];
+        if counts.iter().any(|&n| n > 0) {
+            lines.push(format!(
+                "passages: {} added (+), {} edited (~), {} removed (-)",
+                counts[0], counts[1], counts[2]
+            ));
+        }
+        lines
+    }
 }
 
 impl Manifest {
