@@ -27,6 +27,11 @@
 #[path = "../tests/common/telegram.rs"]
 mod telegram;
 
+/// The allocator `atazan` itself uses, so the echo baseline is measured on
+/// equal terms.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -102,7 +102,7 @@ pub fn t(msg: Msg, lang: Lang) -> &'static str {
         (Greeting, Kk) => "Сәлеметсіз бе! Конституциялық реформа туралы сұрағыңызды жазыңыз немесе тақырыпты таңдаңыз.",
         (Greeting, Ru) => "Здравствуйте! Задайте вопрос о конституционной реформе или выберите тему.",
         (Greeting, En) => "Hello! Ask me about the constitutional reform, or pick a topic.",
-        (Thanks, Kk) => "Рахмет! Тағы сұрақ болса, жаза беріңіз.",
+        (Thanks, Kk) => "Оқасы жоқ! Тағы сұрағыңыз болса, жаза беріңіз.",
         (Thanks, Ru) => "Пожалуйста! Если будут ещё вопросы — пишите.",
         (Thanks, En) => "You're welcome! Ask me anything else about the reform.",
         (Unsure, Kk) => "Сұрағыңызды дәл түсінгеніме сенімді емеспін. Мына тақырыптардың бірін сұрадыңыз ба?",
