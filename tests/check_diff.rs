@@ -83,21 +83,6 @@ fn manifest(c: &ContentCopy) -> serde_json::Value {
     serde_json::from_str(&text).expect("the manifest is JSON")
 }
 
-/// Appends `extra` to the first answer line of the English section of `rel`.
-fn edit_english(c: &ContentCopy, rel: &str, extra: &str) {
-    let text = c.read(rel);
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    let en = lines
-        .iter()
-        .position(|l| l.starts_with("## en:"))
-        .expect("an English section");
-    let body = (en + 1..lines.len())
-        .find(|&i| !lines[i].trim().is_empty() && !lines[i].starts_with('?'))
-        .expect("English text");
-    lines[body].push_str(extra);
-    c.write(rel, lines.join("\n"));
-}
-
 /// A passage no other file names, so removing it leaves the folder valid.
 fn unreferenced_passage(c: &ContentCopy) -> String {
     let files = passage_files(&c.dir);
@@ -137,7 +122,7 @@ fn the_knowledge_base_writes_the_manifest_of_what_it_stores() {
     assert!(written.diff(&expected).is_empty());
     // Read while the knowledge base is open: no sled involved.
     let rel = first_passage(&c.dir, "kurultai");
-    edit_english(&c, &rel, " Edited for the library test.");
+    c.edit_english(&rel, " Edited for the library test.");
     let (edited, _) = kb.sync_dir(&c.dir).unwrap();
     let rewritten = Manifest::read(&c.data()).unwrap().unwrap();
     assert_eq!(rewritten.version, edited.version);
@@ -187,7 +172,7 @@ fn added_edited_and_removed_passages_are_listed() {
     let served = manifest(&c)["version"].as_str().unwrap().to_string();
 
     let edited = first_passage(&c.dir, "referendum");
-    edit_english(&c, &edited, " Edited for the check test.");
+    c.edit_english(&edited, " Edited for the check test.");
     let removed = unreferenced_passage(&c);
     std::fs::remove_file(c.path(&removed)).unwrap();
     let template = c.read(&first_passage(&c.dir, "about"));
@@ -385,7 +370,7 @@ fn the_manifest_is_kept_rewritten_and_restored() {
 
     // A valid edit: rewritten with the new version.
     let rel = first_passage(&c.dir, "kurultai");
-    edit_english(&c, &rel, " Edited for the manifest test.");
+    c.edit_english(&rel, " Edited for the manifest test.");
     serve(&c);
     let v2 = manifest(&c);
     assert_ne!(v2["version"], v1["version"]);
@@ -445,7 +430,7 @@ fn check_works_while_a_running_chat_holds_the_data_folder() {
     assert!(r.lines().contains(&same.as_str()), "{}", r.stdout);
 
     let rel = first_passage(&c.dir, "referendum");
-    edit_english(&c, &rel, " Edited while the chat runs.");
+    c.edit_english(&rel, " Edited while the chat runs.");
     let r = check(&c);
     assert!(r.elapsed < Duration::from_secs(5), "took {:?}", r.elapsed);
     assert_eq!(

@@ -26,21 +26,6 @@ fn open_synced(c: &ContentCopy) -> (Kb, String, Sync) {
     (kb, snap.version, sync)
 }
 
-/// Appends `extra` to the first answer line of the English section of `rel`.
-fn edit_english(c: &ContentCopy, rel: &str, extra: &str) {
-    let text = c.read(rel);
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    let en = lines
-        .iter()
-        .position(|l| l.starts_with("## en:"))
-        .expect("an English section");
-    let body = (en + 1..lines.len())
-        .find(|&i| !lines[i].trim().is_empty() && !lines[i].starts_with('?'))
-        .expect("English text");
-    lines[body].push_str(extra);
-    c.write(rel, lines.join("\n"));
-}
-
 #[test]
 fn reopening_unchanged_content_keeps_the_version() {
     let c = ContentCopy::new();
@@ -65,7 +50,7 @@ fn a_valid_edit_is_rebuilt_and_served() {
     let rel = first_passage(&c.dir, "kurultai");
     let id = id_of(&rel);
     let (kb, v1, _) = open_synced(&c);
-    edit_english(&c, &rel, " Edited by the kb test.");
+    c.edit_english(&rel, " Edited by the kb test.");
     let (snap, sync) = kb.sync_dir(&c.dir).unwrap();
     assert_eq!(sync, Sync::Rebuilt);
     assert_ne!(snap.version, v1);

@@ -168,6 +168,21 @@ impl ContentCopy {
         std::fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
         std::fs::write(path, text).expect("write content file");
     }
+
+    /// Appends `extra` to the first answer line of the English section of `rel`.
+    pub fn edit_english(&self, rel: &str, extra: &str) {
+        let text = self.read(rel);
+        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let en = lines
+            .iter()
+            .position(|l| l.starts_with("## en:"))
+            .expect("an English section");
+        let body = (en + 1..lines.len())
+            .find(|&i| !lines[i].trim().is_empty() && !lines[i].starts_with('?'))
+            .expect("English text");
+        lines[body].push_str(extra);
+        self.write(rel, lines.join("\n"));
+    }
 }
 
 /// The passage files of a content folder, as `passages/<topic>/<id>.md`, sorted.
