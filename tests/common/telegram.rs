@@ -1081,24 +1081,8 @@ impl FakeApi {
         pred: impl Fn(&Call) -> bool,
         timeout: Duration,
     ) -> Option<Call> {
-        let deadline = Instant::now() + timeout;
         let mut from = since;
-        let mut log = lock(&self.inner.log);
-        loop {
-            if let Some(call) = log.take(&pred, &mut from) {
-                return Some(call);
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return None;
-            }
-            log = self
-                .inner
-                .log_cv
-                .wait_timeout(log, left)
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .0;
-        }
+        self.block_until(timeout, |log| log.take(&pred, &mut from))
     }
 
     /// Whether a `getUpdates` long poll is waiting now: the bot is up and idle.
@@ -1124,15 +1108,26 @@ impl FakeApi {
 
     /// [`FakeApi::wait_polling`], blocking the thread.
     pub fn wait_polling_blocking(&self, timeout: Duration) -> bool {
+        self.block_until(timeout, |_| self.is_polling().then_some(()))
+            .is_some()
+    }
+
+    /// Blocks the thread until `check` finds something in the log (checked
+    /// again after every logged call), or `timeout` passes.
+    fn block_until<T>(
+        &self,
+        timeout: Duration,
+        mut check: impl FnMut(&mut CallLog) -> Option<T>,
+    ) -> Option<T> {
         let deadline = Instant::now() + timeout;
         let mut log = lock(&self.inner.log);
         loop {
-            if self.is_polling() {
-                return true;
+            if let Some(found) = check(&mut log) {
+                return Some(found);
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return false;
+                return None;
             }
             log = self
                 .inner
