@@ -9,8 +9,9 @@
 //! - Questions in kk, kk-Latin, ru, en; don't-know; did-you-mean; advice;
 //!   greetings; odd input; 👍/👎.
 //! - Inline mode; groups; stickers; edited messages; channel posts.
-//! - Staying up: 429 then one reply, 502 retried, a flood limited,
-//!   SIGTERM exits cleanly with sled flushed, 409 explained.
+//! - Staying up: 429 then one reply, 502 retried, a flood limited, all of
+//!   them at once during a burst with no reply lost or doubled, SIGTERM exits
+//!   cleanly with sled flushed, 409 explained.
 
 mod common;
 
@@ -749,4 +750,83 @@ fn sigterm_in_the_middle_of_a_burst_still_exits() {
     let (status, log) = bot.terminate();
     assert!(status.success(), "{status}\n{log}");
     assert!(log.contains("flushing"), "{log}");
+}
+
+#[test]
+fn a_burst_through_429s_502s_and_a_flood_loses_no_reply() {
+    // Production settings for the outgoing side: Throttle on.
+    let (fake, _c, bot) = start_with(
+        Setup::default()
+            .env("ATAZAN_THROTTLE", "on")
+            .env("ATAZAN_FLOOD_MESSAGES", "3")
+            .env("ATAZAN_FLOOD_SECONDS", "60"),
+    );
+    // The Bot API misbehaves while the burst is in flight.
+    for fault in [
+        Fault::RetryAfter(1),
+        Fault::Status(502),
+        Fault::Status(500),
+        Fault::Delay(Duration::from_secs(2)),
+        Fault::RetryAfter(1),
+        Fault::Status(502),
+    ] {
+        fake.fail_next("sendMessage", fault);
+    }
+    let questions = [
+        ("en", "how many deputies will the Kurultai have"),
+        ("ru", "сколько депутатов будет в курултае"),
+        ("kk", "Құрылтайда қанша депутат болады"),
+    ];
+    let users: Vec<User> = (0..20)
+        .map(|i| User::new(90_000 + i).lang(questions[i as usize % 3].0))
+        .collect();
+    let flooder = User::new(99_999).lang("en");
+    for round in 0..3 {
+        for (i, u) in users.iter().enumerate() {
+            let (_, q) = questions[(i + round) % 3];
+            fake.message(u, &Chat::private(u), q);
+        }
+        for _ in 0..10 {
+            fake.message(&flooder, &Chat::private(&flooder), "how many deputies");
+        }
+    }
+
+    let everyone_answered = || {
+        users
+            .iter()
+            .all(|u| fake.bot_messages(u.id as i64).len() >= 3)
+    };
+    let started = Instant::now();
+    while !everyone_answered() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Time for a duplicate to show up, if the retries were to produce one.
+    std::thread::sleep(Duration::from_millis(1500));
+
+    for u in &users {
+        let replies: Vec<String> = fake.bot_messages(u.id as i64).iter().map(text).collect();
+        assert_eq!(replies.len(), 3, "user {}: {replies:?}", u.id);
+        for r in &replies {
+            assert!(r.contains("145"), "user {}: {r}", u.id);
+        }
+    }
+    let to_flooder: Vec<String> = fake
+        .bot_messages(flooder.id as i64)
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        to_flooder.len(),
+        4,
+        "three answers, one notice: {to_flooder:?}"
+    );
+    let failed = fake
+        .calls_of("sendMessage")
+        .into_iter()
+        .filter(|c| !c.ok())
+        .count();
+    assert!(failed >= 5, "the faults were served: {failed}");
+    // Still up and answering.
+    let probe = User::new(98_000).lang("en");
+    assert!(text(&bot.ask(&probe, "how many MPs")).contains("145"));
 }
