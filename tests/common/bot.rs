@@ -204,9 +204,13 @@ impl BotProcess {
 
     /// Sends SIGTERM and waits for the exit.
     pub fn terminate(self) -> (ExitStatus, String) {
-        let child = self.child.lock().unwrap().take().expect("running");
+        let mut child = self.child.lock().unwrap().take().expect("running");
         signal(child.id(), "TERM");
-        let status = wait(child, Duration::from_secs(20), &self.stderr());
+        let status = super::wait_deadline(
+            &mut child,
+            Duration::from_secs(20),
+            &format!("the bot (log so far:\n{})", self.stderr()),
+        );
         thread::sleep(Duration::from_millis(50));
         (status, self.stderr())
     }
@@ -239,20 +243,6 @@ pub fn signal(pid: u32, name: &str) {
         .expect("run kill")
         .success();
     assert!(ok, "kill -{name} {pid}");
-}
-
-fn wait(mut child: Child, limit: Duration, log: &str) -> ExitStatus {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            return status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("the bot did not exit within {limit:?}:\n{log}");
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// A free port on 127.0.0.1 (bound, then released for the bot to take).

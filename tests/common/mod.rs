@@ -72,7 +72,7 @@ pub fn run(cmd: &mut Command, stdin: &[u8]) -> Run {
     });
     let out = reader(child.stdout.take().expect("stdout"));
     let err = reader(child.stderr.take().expect("stderr"));
-    let status = wait_deadline(&mut child, DEADLINE, cmd);
+    let status = wait_deadline(&mut child, DEADLINE, &format!("{cmd:?}"));
     let _ = writer.join();
     let stdout_bytes = out.join().expect("stdout reader");
     let stderr = String::from_utf8_lossy(&err.join().expect("stderr reader")).into_owned();
@@ -105,8 +105,13 @@ pub fn reader(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8
     })
 }
 
-/// Waits for `child`, killing it and failing the test after `limit`.
-pub fn wait_deadline(child: &mut Child, limit: Duration, what: &Command) -> ExitStatus {
+/// Waits for `child`, killing it and failing the test after `limit` with
+/// `what` (the command, or what it printed) in the message.
+pub fn wait_deadline(
+    child: &mut Child,
+    limit: Duration,
+    what: &dyn std::fmt::Display,
+) -> ExitStatus {
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -115,7 +120,7 @@ pub fn wait_deadline(child: &mut Child, limit: Duration, what: &Command) -> Exit
         if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{what:?} did not finish within {limit:?}");
+            panic!("{what} did not finish within {limit:?}");
         }
         thread::sleep(Duration::from_millis(10));
     }
@@ -283,7 +288,7 @@ impl Holder {
     /// Closes its input and waits for a clean exit.
     pub fn finish(mut self) {
         drop(self.stdin.take());
-        let status = wait_deadline(&mut self.child, DEADLINE, &atazan());
+        let status = wait_deadline(&mut self.child, DEADLINE, &format!("{:?}", atazan()));
         assert!(status.success(), "holder exit: {status:?}");
     }
 
