@@ -13,17 +13,6 @@ mod common;
 use common::{first_passage, id_of, run_args, ContentCopy, Run};
 use std::path::Path;
 
-/// Runs `atazan check` on the copy.
-fn check(c: &ContentCopy) -> Run {
-    let data = c.data();
-    run_args(&[
-        "--data",
-        data.to_str().unwrap(),
-        "check",
-        c.dir.to_str().unwrap(),
-    ])
-}
-
 /// Asserts the run failed and printed `<file>:<line>: <message>` with a message
 /// containing every word of `words` (case-insensitive).
 fn assert_diag(run: &Run, file: &Path, line: usize, words: &[&str]) {
@@ -70,7 +59,7 @@ fn assert_front_matter_diag(topic: &str, key: &str, replacement: &str, words: &[
     let text = c.read(&rel);
     let n = line_where(&text, |l| l.trim_start().starts_with(&format!("{key} =")));
     c.write(&rel, edit_line(&text, n, |_| replacement.into()));
-    assert_diag(&check(&c), &c.path(&rel), n, words);
+    assert_diag(&c.check(), &c.path(&rel), n, words);
 }
 
 /// The 1-based line of the `## <lang>:` heading.
@@ -104,7 +93,7 @@ fn real_content_is_valid() {
     assert!(run.ok(), "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
     // And a copy is just as valid: every other test starts from one.
     let c = ContentCopy::new();
-    let run = check(&c);
+    let run = c.check();
     assert!(run.ok(), "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
 }
 
@@ -136,7 +125,7 @@ fn toml_syntax_error_in_topics() {
         "topics.toml",
         edit_line(&text, n, |_| r#"id = "kurultai"#.into()),
     );
-    let run = check(&c);
+    let run = c.check();
     assert!(!run.ok());
     // The message is the TOML parser's; it must say something, at that line.
     assert_diag(&run, &c.path("topics.toml"), n, &[]);
@@ -151,7 +140,7 @@ fn toml_syntax_error_does_not_claim_present_topics_missing() {
         "topics.toml",
         edit_line(&text, n, |_| r#"id = "kurultai"#.into()),
     );
-    let run = check(&c);
+    let run = c.check();
     assert!(!run.ok());
     let bogus: Vec<&str> = run
         .lines()
@@ -184,7 +173,7 @@ fn duplicate_passage_id_in_two_topic_folders() {
     let n = line_where(&text, |l| l.trim_start().starts_with("topic ="));
     let twin = format!("passages/about/{id}.md");
     c.write(&twin, edit_line(&text, n, |_| r#"topic = "about""#.into()));
-    let run = check(&c);
+    let run = c.check();
     assert!(!run.ok());
     // Either copy may carry the report, at line 1 (the file name is the id).
     let on = |rel: &str| format!("{}:1: ", c.path(rel).display());
@@ -207,7 +196,7 @@ fn missing_translation() {
     c.write(&rel, &cut);
     // Reported at the end of the file, where the section is to be added.
     let last = cut.lines().count();
-    assert_diag(&check(&c), &c.path(&rel), last, &["missing", "english"]);
+    assert_diag(&c.check(), &c.path(&rel), last, &["missing", "english"]);
 }
 
 #[test]
@@ -240,7 +229,7 @@ fn section_with_title_and_questions_but_no_text() {
         .map(|(_, l)| l)
         .collect();
     c.write(&rel, kept.join("\n"));
-    assert_diag(&check(&c), &c.path(&rel), ru, &["ru", "no text"]);
+    assert_diag(&c.check(), &c.path(&rel), ru, &["ru", "no text"]);
 }
 
 #[test]
@@ -252,7 +241,7 @@ fn text_over_1000_characters() {
     let first = body_lines(&text, "en")[0];
     let filler = " More plain words.".repeat(60); // 1080 characters
     c.write(&rel, edit_line(&text, first, |l| format!("{l}{filler}")));
-    assert_diag(&check(&c), &c.path(&rel), en, &["en", "characters", "1000"]);
+    assert_diag(&c.check(), &c.path(&rel), en, &["en", "characters", "1000"]);
 }
 
 #[test]
@@ -263,7 +252,7 @@ fn id_too_long_for_telegram_buttons() {
     assert_eq!(long.len(), 60);
     let long_rel = format!("passages/kurultai/{long}.md");
     c.write(&long_rel, c.read(&rel));
-    assert_diag(&check(&c), &c.path(&long_rel), 1, &[&long, "bytes"]);
+    assert_diag(&c.check(), &c.path(&long_rel), 1, &[&long, "bytes"]);
 }
 
 #[test]
@@ -283,7 +272,7 @@ fn non_utf8_passage() {
         }
     }
     c.write(&rel, bytes);
-    assert_diag(&check(&c), &c.path(&rel), n, &["utf-8"]);
+    assert_diag(&c.check(), &c.path(&rel), n, &["utf-8"]);
 }
 
 #[test]
@@ -298,7 +287,7 @@ fn non_utf8_passage_is_reported_once() {
     let mut bytes = c.read(&rel).into_bytes();
     bytes.extend_from_slice(b"\xff\n");
     c.write(&rel, bytes);
-    let run = check(&c);
+    let run = c.check();
     assert!(!run.ok());
     assert_eq!(
         run.lines().len(),
@@ -312,7 +301,7 @@ fn non_utf8_passage_is_reported_once() {
 fn unreadable_passage_directory_named_md() {
     let c = ContentCopy::new();
     std::fs::create_dir_all(c.path("passages/about/x.md")).unwrap();
-    assert_diag(&check(&c), &c.path("passages/about/x.md"), 1, &["read"]);
+    assert_diag(&c.check(), &c.path("passages/about/x.md"), 1, &["read"]);
 }
 
 #[test]
@@ -320,7 +309,7 @@ fn unreadable_passage_dangling_symlink() {
     let c = ContentCopy::new();
     let link = c.path("passages/about/x.md");
     std::os::unix::fs::symlink(c.tmp.path().join("nowhere.md"), &link).unwrap();
-    assert_diag(&check(&c), &link, 1, &["cannot read"]);
+    assert_diag(&c.check(), &link, 1, &["cannot read"]);
 }
 
 #[test]
@@ -328,7 +317,7 @@ fn unreadable_topics_file() {
     let c = ContentCopy::new();
     std::fs::remove_file(c.path("topics.toml")).unwrap();
     std::fs::create_dir(c.path("topics.toml")).unwrap();
-    assert_diag(&check(&c), &c.path("topics.toml"), 1, &["cannot read"]);
+    assert_diag(&c.check(), &c.path("topics.toml"), 1, &["cannot read"]);
 }
 
 #[test]
@@ -345,7 +334,7 @@ fn required_topic_missing_from_topics_toml() {
     assert_eq!(kept.len() + 1, blocks.len(), "one block removed");
     c.write("topics.toml", kept.join("[[topic]]"));
     assert_diag(
-        &check(&c),
+        &c.check(),
         &c.path("topics.toml"),
         1,
         &["required", "commission"],
@@ -362,7 +351,7 @@ fn kazakh_letters_in_russian_section() {
         &rel,
         edit_line(&text, n, |l| format!("{l} Құрылтай өкілдері.")),
     );
-    assert_diag(&check(&c), &c.path(&rel), n, &["kazakh", "russian"]);
+    assert_diag(&c.check(), &c.path(&rel), n, &["kazakh", "russian"]);
 }
 
 #[test]
@@ -389,7 +378,7 @@ fn several_problems_are_all_reported() {
     let tb = c.read(&b);
     let nb = body_lines(&tb, "en")[0];
     c.write(&b, edit_line(&tb, nb, |l| format!("{l} Мәжіліс.")));
-    let run = check(&c);
+    let run = c.check();
     assert_diag(&run, &c.path(&a), na, &["unknown source"]);
     assert_diag(&run, &c.path(&b), nb, &["kazakh", "english"]);
     assert_eq!(
@@ -418,7 +407,7 @@ fn windows_line_endings_are_valid() {
             c.write(&rel, c.read(&rel).replace('\n', "\r\n"));
         }
     }
-    let run = check(&c);
+    let run = c.check();
     assert!(run.ok(), "stdout:\n{}", run.stdout);
 }
 
@@ -427,7 +416,7 @@ fn passage_with_a_byte_order_mark_is_valid() {
     let c = ContentCopy::new();
     let rel = first_passage(&c.dir, "about");
     c.write(&rel, format!("\u{feff}{}", c.read(&rel)));
-    let run = check(&c);
+    let run = c.check();
     assert!(run.ok(), "stdout:\n{}", run.stdout);
 }
 
@@ -455,7 +444,7 @@ fn garbage_never_panics() {
     for (rel, bytes) in cases {
         let c = ContentCopy::new();
         c.write(rel, bytes);
-        let run = check(&c);
+        let run = c.check();
         assert!(!run.ok(), "{rel}: check should fail:\n{}", run.stdout);
         let shown = c.path(rel).display().to_string();
         assert!(
@@ -490,7 +479,7 @@ fn a_word_in_two_synonym_groups() {
     let n = appended.lines().count();
     c.write(rel, &appended);
     assert_diag(
-        &check(&c),
+        &c.check(),
         &c.path(rel),
         n,
         &["referendum", "synonym group"],
@@ -512,5 +501,5 @@ fn an_out_of_scope_term_that_refuses_an_example_question() {
     let n = line_where(&passage, |l| {
         l.starts_with("? ") && (l.contains("халық") || l.contains("Халық"))
     });
-    assert_diag(&check(&c), &c.path(&rel), n, &["out of scope"]);
+    assert_diag(&c.check(), &c.path(&rel), n, &["out of scope"]);
 }

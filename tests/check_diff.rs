@@ -23,17 +23,6 @@ use std::time::Duration;
 const MANIFEST: &str = "serving.json";
 const NO_VERSION: &str = "no version in service yet (the bot has not run with this data folder)";
 
-/// Runs `atazan check` on the copy with its data folder.
-fn check(c: &ContentCopy) -> Run {
-    let data = c.data();
-    run_args(&[
-        "--data",
-        data.to_str().unwrap(),
-        "check",
-        c.dir.to_str().unwrap(),
-    ])
-}
-
 /// Stores the copy in its data folder the way the bot does, via `atazan ask`.
 fn serve(c: &ContentCopy) {
     let r = run_args(&[
@@ -135,7 +124,7 @@ fn the_knowledge_base_writes_the_manifest_of_what_it_stores() {
 #[test]
 fn without_a_stored_version_check_says_so_and_creates_nothing() {
     let c = ContentCopy::new();
-    let r = check(&c);
+    let r = c.check();
     assert!(r.ok(), "{}", r.stdout);
     assert!(r.lines().contains(&NO_VERSION), "{}", r.stdout);
     assert!(
@@ -144,7 +133,7 @@ fn without_a_stored_version_check_says_so_and_creates_nothing() {
     );
     // A data folder with sled in it but no manifest says the same.
     std::fs::create_dir_all(c.data()).unwrap();
-    let r = check(&c);
+    let r = c.check();
     assert!(r.lines().contains(&NO_VERSION), "{}", r.stdout);
 }
 
@@ -152,7 +141,7 @@ fn without_a_stored_version_check_says_so_and_creates_nothing() {
 fn the_same_content_is_the_version_in_service() {
     let c = ContentCopy::new();
     serve(&c);
-    let r = check(&c);
+    let r = c.check();
     assert!(r.ok(), "{}", r.stderr);
     let version = checked_version(&r);
     assert_eq!(manifest(&c)["version"], version.as_str());
@@ -178,7 +167,7 @@ fn added_edited_and_removed_passages_are_listed() {
     let template = c.read(&first_passage(&c.dir, "about"));
     c.write("passages/about/about-new-test.md", template);
 
-    let r = check(&c);
+    let r = c.check();
     let header = r
         .lines()
         .into_iter()
@@ -210,7 +199,7 @@ fn added_edited_and_removed_passages_are_listed() {
 
     // Once the bot has stored it, the same folder is what is in service.
     serve(&c);
-    let r = check(&c);
+    let r = c.check();
     let same = format!("same as the version in service ({})", checked_version(&r));
     assert!(r.lines().contains(&same.as_str()), "{}", r.stdout);
 }
@@ -229,7 +218,7 @@ fn a_passage_moved_to_another_topic_names_both() {
     );
     std::fs::remove_file(c.path(&rel)).unwrap();
     c.write(&format!("passages/{to}/{id}.md"), text);
-    let r = check(&c);
+    let r = c.check();
     assert_eq!(
         change_lines(&r),
         [format!("  ~ passage {id} ({to}, moved from {from})")],
@@ -273,7 +262,7 @@ fn topics_sources_synonyms_and_routing_are_named() {
         "routing.toml",
         routing.replacen("\"банк\",", "\"банк\", \"Narnia\",", 1),
     );
-    let r = check(&c);
+    let r = c.check();
     assert_eq!(
         change_lines(&r),
         [
@@ -301,7 +290,7 @@ fn a_comment_changes_the_version_but_nothing_the_bot_shows() {
         "synonyms.toml",
         format!("{synonyms}\n# a note for editors\n"),
     );
-    let r = check(&c);
+    let r = c.check();
     let lines = change_lines(&r);
     assert_eq!(lines.len(), 1, "{}", r.stdout);
     assert!(
@@ -322,7 +311,7 @@ fn an_invalid_folder_prints_only_its_problems() {
         .unwrap()
         .to_string();
     c.write(&rel, text.replacen(&line, "sources = []", 1));
-    let r = check(&c);
+    let r = c.check();
     assert!(!r.ok(), "{}", r.stdout);
     assert!(!r.lines().is_empty());
     assert!(
@@ -340,7 +329,7 @@ fn a_damaged_manifest_is_reported_and_check_still_passes() {
     let c = ContentCopy::new();
     serve(&c);
     std::fs::write(manifest_path(&c), "{\"version\": ").unwrap();
-    let r = check(&c);
+    let r = c.check();
     assert!(r.ok(), "the folder is valid: {}", r.stdout);
     let line = r
         .lines()
@@ -425,13 +414,13 @@ fn check_works_while_a_running_chat_holds_the_data_folder() {
     ]);
     assert!(!r.ok() && r.stderr.contains("in use"), "{}", r.stderr);
     // ...and `check` still compares with what the chat serves.
-    let r = check(&c);
+    let r = c.check();
     let same = format!("same as the version in service ({})", checked_version(&r));
     assert!(r.lines().contains(&same.as_str()), "{}", r.stdout);
 
     let rel = first_passage(&c.dir, "referendum");
     c.edit_english(&rel, " Edited while the chat runs.");
-    let r = check(&c);
+    let r = c.check();
     assert!(r.elapsed < Duration::from_secs(5), "took {:?}", r.elapsed);
     assert_eq!(
         change_lines(&r),

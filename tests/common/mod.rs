@@ -174,6 +174,17 @@ impl ContentCopy {
         std::fs::write(path, text).expect("write content file");
     }
 
+    /// Runs `atazan check` on the copy, with the copy's data folder.
+    pub fn check(&self) -> Run {
+        let data = self.data();
+        run_args(&[
+            "--data",
+            data.to_str().unwrap(),
+            "check",
+            self.dir.to_str().unwrap(),
+        ])
+    }
+
     /// Appends `extra` to the first answer line of the English section of `rel`.
     pub fn edit_english(&self, rel: &str, extra: &str) {
         let text = self.read(rel);
