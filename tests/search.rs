@@ -118,6 +118,30 @@ fn requests_to_take_a_side_get_the_neutrality_passage() {
 }
 
 #[test]
+fn the_reforms_words_alone_do_not_ask_for_the_bots_stance() {
+    // The neutrality passage's examples are about the reform too; a question
+    // that only names the reform is asking what it is.
+    for q in [
+        "расскажи про реформу",
+        "реформу",
+        "about the constitution",
+        "Ата заң туралы",
+    ] {
+        let r = ask(q);
+        assert!(r.answered, "{q}");
+        assert_ne!(r.passage.as_deref(), Some("about-neutrality"), "{q}");
+    }
+    // With a word of its own, a question about the bot's stance still gets it.
+    for q in [
+        "ты за реформу?",
+        "сен қалай ойлайсың, реформа керек пе?",
+        "is this bot neutral about the referendum?",
+    ] {
+        assert_eq!(ask(q).passage.as_deref(), Some("about-neutrality"), "{q}");
+    }
+}
+
+#[test]
 fn neutral_answers_suggest_what_the_question_was_about() {
     let r = ask(
         "Бабушка говорит, главное в новой Конституции — единство, брат — суверенитет. Кто прав?",

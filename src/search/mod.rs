@@ -237,7 +237,7 @@ impl Matcher {
                 }
             }
         }
-        let scores = score::score(&self.index, &self.anchors, &ws, &penalty);
+        let scores = score::score(&self.index, &self.anchors, self.neutrality, &ws, &penalty);
         if scores.words == 0 && neutral.is_none() {
             // Small talk alone is answered in its own language: "рахмет" is
             // Kazakh however few letters say so.

@@ -25,6 +25,8 @@ pub struct Acc {
     pub covered: f32,
     /// Whether the passage matched a word of a `core` synonym group.
     pub anchored: bool,
+    /// Whether the passage matched a word outside the `core` groups.
+    pub beyond_core: bool,
     /// Dice overlap of the question with the passage's closest example question.
     best_question: f32,
 }
@@ -89,9 +91,17 @@ thread_local! {
 }
 
 /// Scores the passages of `index` against the words of a question.
+///
+/// `stance` is the passage on the bot's own neutrality, which the reform's
+/// words alone (core groups) do not lead to. Its example questions ask the
+/// bot to take a side on the reform ("ты за реформу?"); with their
+/// side-taking words routed or skipped, what is left of them is the reform
+/// itself, which would make "расскажи про реформу" a request for the bot's
+/// stance. It needs a word of its own ("иә", "ойлайсың", "neutral").
 pub fn score(
     index: &Index,
     anchors: &[bool],
+    stance: Option<usize>,
     ws: &[Word],
     penalty: &HashMap<String, f32>,
 ) -> Scores {
@@ -191,6 +201,7 @@ pub fn score(
                 a.score += rank_weight * sc;
                 a.covered += weight * c;
                 a.anchored |= anchor;
+                a.beyond_core |= !anchor;
             }
             for &(t, f) in &alts {
                 query_terms.push((t, word_weights.len(), f * index.idf[t as usize]));
@@ -253,6 +264,9 @@ pub fn score(
         out.passages.reserve(s.seen.len());
         for p in s.seen.drain(..) {
             let mut a = std::mem::take(&mut s.acc[p as usize]);
+            if stance == Some(p as usize) && !a.beyond_core {
+                continue;
+            }
             a.score += QUESTION_MATCH_WEIGHT * a.best_question * question_weight;
             out.passages.push((p, a));
         }
