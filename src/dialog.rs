@@ -13,7 +13,7 @@
 
 use crate::engine::Engine;
 use crate::i18n::{t, Msg};
-use crate::lang::Lang;
+use crate::lang::{Lang, LangChoice};
 use crate::reply::{Kind, Reply};
 
 /// Most bytes Telegram allows in a button's callback data.
@@ -277,11 +277,11 @@ fn suggestion_rows(engine: &Engine, reply: &Reply) -> Vec<Vec<Button>> {
         .collect()
 }
 
-/// The answer to a free-text question, in the question's language unless
-/// `forced`: the passage with its source, related passages and 👍/👎; or
-/// "did you mean" candidates; or an honest "I don't know" with the topics.
-pub fn answer(engine: &Engine, question: &str, forced: Option<Lang>) -> Screen {
-    let reply = engine.answer(question, forced);
+/// The answer to a free-text question, in the language `lang` chooses: the
+/// passage with its source, related passages and 👍/👎; or "did you mean"
+/// candidates; or an honest "I don't know" with the topics.
+pub fn answer(engine: &Engine, question: &str, lang: impl Into<LangChoice>) -> Screen {
+    let reply = engine.answer(question, lang);
     let lang = reply.lang;
     let mut s = Screen::new(lang);
     match reply.kind {

@@ -2,7 +2,7 @@
 //! Telegram bot all call, so they answer alike.
 
 use crate::content::Content;
-use crate::lang::Lang;
+use crate::lang::{Lang, LangChoice};
 use crate::reply::Reply;
 use crate::search::Matcher;
 use std::sync::Arc;
@@ -28,8 +28,9 @@ impl Engine {
         }
     }
 
-    /// Answers one question; `lang` forces the answer language.
-    pub fn answer(&self, question: &str, lang: Option<Lang>) -> Reply {
+    /// Answers one question, in the language `lang` chooses (`None`: the
+    /// question's own; `Some`: that one; or a [`LangChoice`]).
+    pub fn answer(&self, question: &str, lang: impl Into<LangChoice>) -> Reply {
         Reply::new(&self.content, &self.matcher.find(question, lang))
     }
 
@@ -39,11 +40,11 @@ impl Engine {
         Some(Reply::passage(&self.content, pi, lang, 1.0, &[]))
     }
 
-    /// Up to `max` passages for a query, best first, in the query's language:
-    /// the answer and the passages scoring close to it. Nothing when the
-    /// matcher would not answer (inline mode shares only real answers).
-    pub fn search(&self, question: &str, max: usize) -> Vec<Reply> {
-        let m = self.matcher.find(question, None);
+    /// Up to `max` passages for a query, best first, in the language `lang`
+    /// chooses: the answer and the passages scoring close to it. Nothing when
+    /// the matcher would not answer (inline mode shares only real answers).
+    pub fn search(&self, question: &str, lang: impl Into<LangChoice>, max: usize) -> Vec<Reply> {
+        let m = self.matcher.find(question, lang);
         let Some(best) = m.passage() else {
             return Vec::new();
         };

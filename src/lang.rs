@@ -36,6 +36,27 @@ impl Lang {
     }
 }
 
+/// How the language of an answer is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LangChoice {
+    /// The question's own language (Kazakh when it has no letters).
+    #[default]
+    Detect,
+    /// This language, whatever the question's (a `--lang` flag, a button).
+    Force(Lang),
+    /// The question's language, and this one when its letters cannot tell: a
+    /// Telegram user's chosen language for "Байгожаев" or "вице президент?",
+    /// words Kazakh and Russian share.
+    Prefer(Lang),
+}
+
+impl From<Option<Lang>> for LangChoice {
+    /// `Some` forces the language; `None` detects it.
+    fn from(lang: Option<Lang>) -> Self {
+        lang.map_or(LangChoice::Detect, LangChoice::Force)
+    }
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

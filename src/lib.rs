@@ -40,4 +40,4 @@ pub mod search;
 pub mod store;
 pub mod text;
 
-pub use lang::Lang;
+pub use lang::{Lang, LangChoice};

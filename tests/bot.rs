@@ -194,6 +194,11 @@ fn questions_are_answered_in_their_language_with_a_source_and_buttons() {
         assert!((1..=3).contains(&related), "related passages: {acts:?}");
         assert!(reply.reply_to.is_some(), "the answer quotes the question");
     }
+    // A name the two languages share: the user's language.
+    for (id, code, label) in [(12, "ru", "Источник"), (13, "kk", "Дереккөз")] {
+        let reply = bot.ask(&User::new(id).lang(code), "Байгожаев");
+        assert!(text(&reply).contains(label), "{code}: {}", text(&reply));
+    }
 }
 
 #[test]

@@ -240,3 +240,25 @@ fn language_detection_reads_letters_words_and_scripts() {
     }
     assert_eq!(id.detect("👍 145 !!!"), None);
 }
+
+#[test]
+fn words_both_languages_share_are_answered_in_the_preferred_language() {
+    use atazan::LangChoice::Prefer;
+    let lang = |q: &str, preferred: Lang| engine().answer(q, Prefer(preferred)).lang;
+    // Names and shared words do not tell Kazakh from Russian: the user's.
+    for q in ["Байгожаев", "вице президент?", "референдум", "👍"]
+    {
+        assert_eq!(lang(q, Lang::Ru), Lang::Ru, "{q}");
+        assert_eq!(lang(q, Lang::Kk), Lang::Kk, "{q}");
+    }
+    assert_eq!(lang("Kurultai", Lang::En), Lang::En);
+    assert_eq!(lang("Kurultai", Lang::Kk), Lang::Kk);
+    // A question that tells its language keeps it.
+    assert_eq!(lang("сколько депутатов в курултае", Lang::Kk), Lang::Ru);
+    assert_eq!(lang("Құрылтай қашан", Lang::Ru), Lang::Kk);
+    assert_eq!(lang("вице президент кім", Lang::Ru), Lang::Kk);
+    assert_eq!(lang("who is Baigozhaev", Lang::Kk), Lang::En);
+    // Never a language the script cannot be: Cyrillic is not English.
+    assert_ne!(lang("Байгожаев", Lang::En), Lang::En);
+    assert_ne!(lang("Kurultai", Lang::Ru), Lang::Ru);
+}

@@ -7,7 +7,7 @@ use super::{admin, render, send, Api, Ctx};
 use crate::dialog::{self, Action, Screen};
 use crate::engine::Engine;
 use crate::i18n::{t, Msg};
-use crate::lang::Lang;
+use crate::lang::{Lang, LangChoice};
 use crate::store::{FeedbackEvent, QuestionEvent};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -157,15 +157,10 @@ pub async fn message<B: Api>(
             None => return Ok(()),
         },
         Input::Question(question) => {
+            // The question's language; the user's when its words cannot
+            // tell (emoji, digits, a name, words Kazakh and Russian share).
             let screen = guarded(lang, || {
-                let screen = dialog::answer(&engine, question, None);
-                // Nothing to tell a language by (emoji, digits): the user's.
-                match &screen.reply {
-                    Some(r) if r.kind == crate::reply::Kind::Empty && r.lang != lang => {
-                        dialog::answer(&engine, question, Some(lang))
-                    }
-                    _ => screen,
-                }
+                dialog::answer(&engine, question, LangChoice::Prefer(lang))
             });
             (screen, Some(question.as_str()))
         }
@@ -315,7 +310,7 @@ pub async fn inline<B: Api>(bot: B, q: InlineQuery, me: Me, ctx: Arc<Ctx>) -> Ha
         if query.trim().is_empty() {
             topic_results(&engine, lang, username)
         } else {
-            passage_results(&engine, &query, username)
+            passage_results(&engine, &query, lang, username)
         }
     });
     let open = InlineQueryResultsButton {
@@ -325,6 +320,9 @@ pub async fn inline<B: Api>(bot: B, q: InlineQuery, me: Me, ctx: Arc<Ctx>) -> Ha
     send::with_retry(
         bot.answer_inline_query(q.id.clone(), results)
             .cache_time(60)
+            // Results depend on the user's language: Telegram must not hand
+            // one user's cached results to another.
+            .is_personal(true)
             .button(open),
         &ctx.metrics,
     )
@@ -396,9 +394,14 @@ fn topic_results(engine: &Engine, lang: Lang, username: &str) -> Vec<InlineQuery
         .collect()
 }
 
-fn passage_results(engine: &Engine, query: &str, username: &str) -> Vec<InlineQueryResult> {
+fn passage_results(
+    engine: &Engine,
+    query: &str,
+    lang: Lang,
+    username: &str,
+) -> Vec<InlineQueryResult> {
     engine
-        .search(query, INLINE_RESULTS)
+        .search(query, LangChoice::Prefer(lang), INLINE_RESULTS)
         .into_iter()
         .filter_map(|reply| {
             let id = reply.passage.clone()?;

@@ -100,6 +100,24 @@ const DETECT_WORDS: usize = 10;
 const KAZAKH_PRIOR: f32 = 1.0;
 /// Log-odds a word with a Kazakh-only letter adds for Kazakh.
 const KAZAKH_LETTER_WEIGHT: f32 = 8.0;
+/// Below these log-odds, a question of words both languages share (names,
+/// "президент", "референдум") has not told its language: single shared
+/// words score up to about 11, a function word or a Kazakh letter adds 15
+/// and more.
+const DECIDED_MARGIN: f32 = 12.0;
+
+/// What the letters of a question say about its language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guess {
+    /// The likelier language.
+    pub lang: Lang,
+    /// Whether the question told it: a function word of either language, a
+    /// Kazakh-only letter, or a clear margin. Otherwise the question is made
+    /// of words Kazakh and Russian (or Kazakh and English) share.
+    pub decided: bool,
+    /// Whether the question is written in Cyrillic.
+    pub cyrillic: bool,
+}
 
 /// The model's classes: Kazakh is learnt twice, once per script, so the
 /// Latin forms of Kazakh words do not dilute the Cyrillic ones.
@@ -197,6 +215,12 @@ impl LangId {
 
     /// [`LangId::detect`] for text already split into lowercase words.
     pub fn detect_words<S: AsRef<str>>(&self, words: &[S]) -> Option<Lang> {
+        self.guess_words(words).map(|g| g.lang)
+    }
+
+    /// The likelier language of `words` and whether they told it, or `None`
+    /// when they have no letters to go by.
+    pub fn guess_words<S: AsRef<str>>(&self, words: &[S]) -> Option<Guess> {
         let words: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
         let (mut cyr, mut lat) = (0usize, 0usize);
         for c in words.iter().flat_map(|w| w.chars()) {
@@ -217,6 +241,7 @@ impl LangId {
         };
         // Kazakh is the state language: when the letters cannot tell, answer in Kazakh.
         let mut score = [KAZAKH_PRIOR, 0.0];
+        let mut told = false;
         // The first words tell the language as well as all of them would.
         for w in words.iter().take(DETECT_WORDS) {
             // Only words of the majority script vote: a Latin "VP" in a Russian
@@ -228,7 +253,9 @@ impl LangId {
             // not proof: a Russian question may quote "Ата заң".
             if w.chars().any(is_kazakh_letter) {
                 score[0] += KAZAKH_LETTER_WEIGHT;
+                told = true;
             }
+            told |= stopwords::role(w).is_some();
             grams(&form(w), |g| {
                 let lp = self.grams.get(&g).unwrap_or(&self.unseen);
                 for (i, class) in classes.iter().enumerate() {
@@ -236,10 +263,11 @@ impl LangId {
                 }
             });
         }
-        Some(if score[0] >= score[1] {
-            classes[0].lang()
-        } else {
-            classes[1].lang()
+        let margin = score[0] - score[1];
+        Some(Guess {
+            lang: classes[usize::from(margin < 0.0)].lang(),
+            decided: told || margin.abs() >= DECIDED_MARGIN,
+            cyrillic,
         })
     }
 }

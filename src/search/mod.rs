@@ -23,7 +23,7 @@ pub mod typo;
 pub mod words;
 
 use crate::content::Content;
-use crate::lang::Lang;
+use crate::lang::{Lang, LangChoice};
 use crate::text::stopwords::Role;
 use index::Index;
 use langid::LangId;
@@ -181,18 +181,33 @@ impl Matcher {
         penalty
     }
 
-    /// Finds the answer to `question`; `lang` forces the answer language.
-    pub fn find(&self, question: &str, lang: Option<Lang>) -> Match {
-        let forced = lang;
+    /// Finds the answer to `question`, in the language `lang` chooses
+    /// (`None`: the question's own, `Some`: that one).
+    pub fn find(&self, question: &str, lang: impl Into<LangChoice>) -> Match {
+        let choice = lang.into();
+        let forced = match choice {
+            LangChoice::Force(l) => Some(l),
+            _ => None,
+        };
         let question = truncate(question, MAX_QUESTION_CHARS);
         let mut tokens = crate::text::tokens(question);
         tokens.truncate(MAX_WORDS);
-        let lang = lang
-            .or_else(|| {
-                self.langid
-                    .detect_words(&tokens.iter().map(|t| t.word.as_str()).collect::<Vec<_>>())
-            })
-            .unwrap_or(Lang::Kk);
+        let guess = || {
+            self.langid
+                .guess_words(&tokens.iter().map(|t| t.word.as_str()).collect::<Vec<_>>())
+        };
+        let lang = match choice {
+            LangChoice::Force(l) => l,
+            LangChoice::Detect => guess().map_or(Lang::Kk, |g| g.lang),
+            LangChoice::Prefer(preferred) => match guess() {
+                Some(g) if g.decided => g.lang,
+                // Only a language the script allows: a Cyrillic question is
+                // not answered in English, nor a Latin one in Russian.
+                Some(g) if preferred != if g.cyrillic { Lang::En } else { Lang::Ru } => preferred,
+                Some(g) => g.lang,
+                None => preferred,
+            },
+        };
         let empty = |outcome| Match {
             lang,
             outcome,
