@@ -57,6 +57,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("TELOXIDE_TOKEN", "telegram.token", "the bot token from @BotFather; without it `atazan` opens the terminal chat"),
     ("TELOXIDE_API_URL", "telegram.api_url", "the Bot API base URL (default https://api.telegram.org; tests use a loopback server)"),
     ("ATAZAN_ADMINS", "telegram.admins", "Telegram user ids of operators, comma-separated: /reload, /unanswered, /stats, content alerts"),
+    ("ATAZAN_API_TIMEOUT", "telegram.timeout_secs", "seconds to wait for a Bot API answer before trying again; long polls ask Telegram for 7 s less (default 17)"),
     ("ATAZAN_DEFAULT_LANG", "telegram.default_lang", "kk, ru or en: the language for users whose Telegram language is none of these (default kk)"),
     ("ATAZAN_WEBHOOK_URL", "webhook.url", "public HTTPS URL for webhook mode (`--webhook-url`); unset: long polling"),
     ("ATAZAN_LISTEN", "webhook.listen", "address the webhook server listens on (`--listen`, default 0.0.0.0:8080)"),
@@ -104,6 +105,8 @@ pub struct Telegram {
     pub admins: Vec<u64>,
     /// The interface language when Telegram's is not kk, ru or en.
     pub default_lang: Lang,
+    /// Seconds to wait for a Bot API answer.
+    pub timeout_secs: u32,
 }
 
 /// Webhook mode: Telegram posts updates to `url`, which a proxy forwards to
@@ -185,6 +188,7 @@ impl Default for Telegram {
             api_url: None,
             admins: Vec::new(),
             default_lang: Lang::Kk,
+            timeout_secs: 17,
         }
     }
 }
@@ -294,6 +298,10 @@ impl Config {
                 problem,
             })?;
         }
+        if let Some(v) = get("ATAZAN_API_TIMEOUT") {
+            self.telegram.timeout_secs =
+                parse_var("ATAZAN_API_TIMEOUT", &v, "is not a whole number of seconds")?;
+        }
         if let Some(v) = get("ATAZAN_DEFAULT_LANG") {
             self.telegram.default_lang = parse_var("ATAZAN_DEFAULT_LANG", &v, "use kk, ru or en")?;
         }
@@ -368,6 +376,11 @@ impl Config {
                 "ATAZAN_FLOOD_MESSAGES and ATAZAN_FLOOD_SECONDS (limits.flood_*) must be at least 1".into(),
             ));
         }
+        if self.telegram.timeout_secs < 2 {
+            return Err(ConfigError::Conflict(
+                "ATAZAN_API_TIMEOUT (telegram.timeout_secs) must be at least 2 seconds".into(),
+            ));
+        }
         if self.journal.retention_days == 0 || self.journal.max_entries == 0 {
             return Err(ConfigError::Conflict(
                 "ATAZAN_RETENTION_DAYS and ATAZAN_RETENTION_ENTRIES (journal.*) must be at least 1"
@@ -386,6 +399,20 @@ impl Config {
     /// The token, when one is set.
     pub fn token(&self) -> Option<&str> {
         self.telegram.token.as_deref().filter(|t| !t.is_empty())
+    }
+
+    /// How long to wait for a Bot API answer.
+    pub fn api_timeout(&self) -> Duration {
+        Duration::from_secs(u64::from(self.telegram.timeout_secs))
+    }
+
+    /// How long a long poll asks Telegram to hold `getUpdates`: well inside
+    /// [`Config::api_timeout`], so an idle poll is never taken for a dead
+    /// connection.
+    pub fn poll_timeout(&self) -> Duration {
+        self.api_timeout()
+            .saturating_sub(Duration::from_secs(7))
+            .max(Duration::from_secs(1))
     }
 
     /// The flood window.
@@ -543,6 +570,20 @@ mod tests {
         assert!(e.to_string().contains("ATAZAN_WEBHOOK_URL"), "{e}");
         let e = Config::load(None, env(&[("ATAZAN_FLOOD_SECONDS", "0")])).unwrap_err();
         assert!(e.to_string().contains("ATAZAN_FLOOD_SECONDS"), "{e}");
+        let e = Config::load(None, env(&[("ATAZAN_API_TIMEOUT", "soon")])).unwrap_err();
+        assert!(e.to_string().starts_with("ATAZAN_API_TIMEOUT:"), "{e}");
+        let e = Config::load(None, env(&[("ATAZAN_API_TIMEOUT", "1")])).unwrap_err();
+        assert!(e.to_string().contains("ATAZAN_API_TIMEOUT"), "{e}");
+    }
+
+    #[test]
+    fn long_polls_end_before_the_bot_stops_waiting() {
+        let c = Config::default();
+        assert_eq!(c.api_timeout(), Duration::from_secs(17));
+        assert_eq!(c.poll_timeout(), Duration::from_secs(10));
+        let c = Config::load(None, env(&[("ATAZAN_API_TIMEOUT", "3")])).unwrap();
+        assert_eq!(c.poll_timeout(), Duration::from_secs(1));
+        assert!(c.poll_timeout() < c.api_timeout());
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! - Questions in kk, kk-Latin, ru, en; don't-know; did-you-mean; advice;
 //!   greetings; odd input; 👍/👎.
 //! - Inline mode; groups; stickers; edited messages; channel posts.
-//! - Staying up: 429 then one reply, 502 retried, a flood limited, all of
+//! - Staying up: 429 then one reply, 502 retried, a timeout retried, a flood limited, all of
 //!   them at once during a burst with no reply lost or doubled, SIGTERM exits
 //!   cleanly with sled flushed, 409 explained.
 
@@ -634,6 +634,27 @@ fn gateway_errors_are_retried() {
     let mark = fake.mark();
     fake.callback(&user, &reply, &Action::Menu(Lang::En).encode());
     bot.wait_call(mark, |c| c.is("answerCallbackQuery") && c.ok());
+}
+
+#[test]
+fn a_bot_api_that_times_out_is_tried_again_and_the_reply_arrives_once() {
+    let (fake, _c, bot) = start_with(Setup::default().env("ATAZAN_API_TIMEOUT", "2"));
+    let user = User::new(53).lang("en");
+    // Longer than the bot waits: the bot gives up on the request, and the
+    // server, its client gone, never delivers it.
+    fake.fail_next("sendMessage", Fault::Delay(Duration::from_secs(5)));
+    let started = Instant::now();
+    let reply = bot.ask(&user, "how many MPs");
+    assert!(text(&reply).contains("145"));
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "waited for the timeout"
+    );
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(fake.bot_messages(53).len(), 1, "one reply reached the chat");
+    // Long polls stay inside the timeout: the bot still takes updates.
+    let again = bot.ask(&user, "who appoints the vice-president");
+    assert!(!text(&again).is_empty());
 }
 
 #[test]

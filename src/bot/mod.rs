@@ -214,6 +214,7 @@ pub fn schema<B: Api>() -> UpdateHandler<handlers::HandlerError> {
 pub fn bot(config: &Config) -> Result<Bot, BotError> {
     let token = config.token().ok_or(BotError::NoToken)?;
     let client = teloxide::net::default_reqwest_settings()
+        .timeout(config.api_timeout())
         // Replies to many chats go out at once; keep their connections.
         .pool_max_idle_per_host(256)
         .build()
@@ -342,7 +343,7 @@ async fn serve<B: Api>(
         .build();
 
     match &config.webhook.url {
-        None => poll(api, &mut dispatcher, metrics, stop).await,
+        None => poll(api, &mut dispatcher, config.poll_timeout(), metrics, stop).await,
         Some(url) => by_webhook(api, &mut dispatcher, &config, url, stop).await?,
     }
 
@@ -365,6 +366,7 @@ async fn serve<B: Api>(
 async fn poll<B: Api>(
     api: B,
     dispatcher: &mut Dispatcher<B, handlers::HandlerError, teloxide::dispatching::DefaultKey>,
+    timeout: Duration,
     metrics: Arc<Metrics>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
@@ -383,7 +385,7 @@ async fn poll<B: Api>(
         }
     };
     let mut listener = Polling::builder(api)
-        .timeout(Duration::from_secs(10))
+        .timeout(timeout)
         .delete_webhook()
         .await
         .build();
