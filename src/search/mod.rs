@@ -182,7 +182,8 @@ impl Matcher {
     }
 
     /// Finds the answer to `question`, in the language `lang` chooses
-    /// (`None`: the question's own, `Some`: that one).
+    /// (`None`: the question's own, `Some`: that one, or a [`LangChoice`]
+    /// such as the user's language when the question's words cannot tell).
     pub fn find(&self, question: &str, lang: impl Into<LangChoice>) -> Match {
         let choice = lang.into();
         let forced = match choice {
