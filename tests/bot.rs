@@ -748,16 +748,7 @@ fn a_second_poller_is_explained() {
 fn run_without_token_or_with_a_bad_one_fails_clearly() {
     let fake = FakeApi::start_blocking();
     let content = ContentCopy::new();
-    let mut cmd = common::atazan();
-    cmd.env("TELOXIDE_TOKEN", "999:WRONG")
-        .env("TELOXIDE_API_URL", fake.url())
-        .env("ATAZAN_HTTP", "off")
-        .arg("--content")
-        .arg(&content.dir)
-        .arg("--data")
-        .arg(content.data())
-        .arg("run");
-    let out = common::run(&mut cmd, b"");
+    let out = common::bot::run_to_exit(&fake, &content, "999:WRONG");
     assert!(!out.ok());
     assert!(out.stderr.contains("getMe"), "{}", out.stderr);
 }

@@ -297,16 +297,7 @@ fn starting_on_a_broken_folder_serves_the_last_good_version_and_says_so() {
     // With no good version ever stored, the bot does not start.
     let fresh = ContentCopy::new();
     fresh.write(PASSAGE, std::fs::read_to_string(c.path(PASSAGE)).unwrap());
-    let mut cmd = common::atazan();
-    cmd.env("TELOXIDE_TOKEN", common::telegram::TOKEN)
-        .env("TELOXIDE_API_URL", fake.url())
-        .env("ATAZAN_HTTP", "off")
-        .arg("--content")
-        .arg(&fresh.dir)
-        .arg("--data")
-        .arg(fresh.data())
-        .arg("run");
-    let out = common::run(&mut cmd, b"");
+    let out = common::bot::run_to_exit(&fake, &fresh, common::telegram::TOKEN);
     assert!(!out.ok());
     assert!(out.stderr.contains("kurultai-size.md:2:"), "{}", out.stderr);
 }

@@ -44,6 +44,21 @@ impl Setup {
     }
 }
 
+/// Runs `atazan run` on `content` with `token` until it exits by itself: for
+/// start-ups that must fail (a bad token, no valid content ever stored).
+pub fn run_to_exit(fake: &FakeApi, content: &ContentCopy, token: &str) -> super::Run {
+    let mut cmd = super::atazan();
+    cmd.env("TELOXIDE_TOKEN", token)
+        .env("TELOXIDE_API_URL", fake.url())
+        .env("ATAZAN_HTTP", "off")
+        .arg("--content")
+        .arg(&content.dir)
+        .arg("--data")
+        .arg(content.data())
+        .arg("run");
+    super::run(&mut cmd, b"")
+}
+
 impl BotProcess {
     /// Starts the bot on `content` (data in `<tmp>/data`) with test defaults:
     /// no outgoing throttle, no HTTP server, a flood limit tests do not
