@@ -103,6 +103,9 @@ fn webhook_mode_answers_posted_updates_and_refuses_a_wrong_secret() {
         .arg(&format!("127.0.0.1:{port}")),
     );
     wait_listening(port, &bot);
+    // The port is bound before the webhook is registered (so Telegram's
+    // first post finds it), so listening alone does not mean registered.
+    bot.wait_call(0, |c| c.is("setWebhook") && c.ok());
     assert_eq!(
         fake.webhook(),
         Some((
