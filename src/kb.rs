@@ -79,6 +79,12 @@ pub enum Sync {
     Rebuilt,
 }
 
+/// How long [`Kb::open`] waits for a lock that is being let go: sled's IO
+/// threads hold the file a moment after its last handle is dropped, and a
+/// restarting bot's predecessor may still be flushing. A folder that is
+/// really in use is still reported within about a second.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The knowledge base in a data folder.
 #[derive(Debug)]
 pub struct Kb {
@@ -87,8 +93,21 @@ pub struct Kb {
 }
 
 impl Kb {
-    /// Opens (or creates) the knowledge base in `path`.
+    /// Opens (or creates) the knowledge base in `path`. A folder still
+    /// locked after [`LOCK_WAIT`] is [`KbError::Locked`].
     pub fn open(path: &Path) -> Result<Kb, KbError> {
+        let started = std::time::Instant::now();
+        loop {
+            match Kb::open_once(path) {
+                Err(KbError::Locked(_)) if started.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Kb, KbError> {
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(CACHE_BYTES)

@@ -9,23 +9,9 @@ use std::sync::Arc;
 const T0: i64 = 1_795_996_800;
 
 fn open(dir: &Path) -> (Kb, SledStore) {
-    let kb = reopen(dir);
+    let kb = Kb::open(dir).expect("open kb");
     let store = SledStore::open(kb.db(), Retention::default()).expect("open store");
     (kb, store)
-}
-
-/// Opens the knowledge base in `dir`, waiting for the lock of a handle this
-/// process just dropped: sled's IO threads may hold the file a moment longer.
-fn reopen(dir: &Path) -> Kb {
-    let started = std::time::Instant::now();
-    loop {
-        match Kb::open(dir) {
-            Err(crate::kb::KbError::Locked(_)) if started.elapsed() < Duration::from_secs(10) => {
-                std::thread::sleep(Duration::from_millis(10))
-            }
-            other => return other.expect("open kb"),
-        }
-    }
 }
 
 fn question(text: &str, kind: Kind, at: i64) -> QuestionEvent<'_> {
@@ -318,7 +304,7 @@ fn no_user_id_outside_the_language_table() {
         store.record_feedback(&feedback(false, T0 + 1)).unwrap();
         store.flush().unwrap();
     }
-    let kb = reopen(tmp.path());
+    let kb = Kb::open(tmp.path()).expect("open kb");
     let db = kb.db();
     let decimal = user.to_string();
     let be = user.to_be_bytes();
