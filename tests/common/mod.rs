@@ -250,9 +250,13 @@ pub struct Holder {
 
 impl Holder {
     /// Starts `atazan chat` on the folders and waits for its first prompt.
+    /// It does not watch the content folder: a test that edits the folder
+    /// while the chat holds it must find the chat on the version it started
+    /// with, not on whatever its watcher picked up.
     pub fn chat(content: &Path, data: &Path) -> Holder {
         let mut cmd: Command = atazan();
-        cmd.arg("--content")
+        cmd.env("ATAZAN_WATCH", "off")
+            .arg("--content")
             .arg(content)
             .arg("--data")
             .arg(data)
