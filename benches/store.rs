@@ -43,7 +43,7 @@ fn store(db: &sled::Db) -> SledStore {
 }
 
 fn event(i: u64) -> QuestionEvent<'static> {
-    let unanswered = i % 10 == 0;
+    let unanswered = i.is_multiple_of(10);
     QuestionEvent {
         text: "сколько стоит провести референдум в Казахстане?",
         lang: Lang::Ru,
@@ -71,7 +71,7 @@ fn bench_baseline(c: &mut Criterion) {
             let mut key = [0u8; 16];
             key[8..].copy_from_slice(&i.to_be_bytes());
             tree.insert(key, &value[..]).unwrap();
-            if i % 10_000 == 0 {
+            if i.is_multiple_of(10_000) {
                 tree.clear().unwrap();
             }
         })
@@ -104,7 +104,7 @@ fn bench_record(c: &mut Criterion) {
             let mut e = event(0);
             e.at = T0 + (i / 1000) as i64;
             s.record_question(black_box(&e)).unwrap();
-            if i % 10_000 == 0 {
+            if i.is_multiple_of(10_000) {
                 s.prune(e.at).unwrap();
             }
         })

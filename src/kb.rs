@@ -5,7 +5,8 @@
 //! and validation. A changed folder is validated, and only a valid one replaces
 //! the stored version, in a single key write: a reader sees the old version or
 //! the new one, never a mix. sled keeps the folder crash-safe (a killed process
-//! leaves a folder that opens cleanly) and locked to one process at a time.
+//! leaves a folder that opens cleanly); [`folder`] keeps it to one process at
+//! a time and repairs what sled leaves behind when it is killed mid-snapshot.
 //!
 //! The knowledge base is a cache of the content folder, which stays the source
 //! of truth: a stored version that no longer decodes is rebuilt from the folder.
@@ -15,8 +16,11 @@
 //! it is missing or stale: `atazan check` reads it to say what a reload will
 //! change, without opening sled (which a running bot holds locked).
 
+mod folder;
 mod manifest;
 
+use folder::FolderLock;
+pub use folder::{LOCK_FILE, SET_ASIDE_PREFIX};
 pub use manifest::{
     ContentChanges, Manifest, ManifestError, PassageChange, PassageEntry, MANIFEST_FILE,
 };
@@ -37,6 +41,22 @@ pub enum KbError {
     /// Another process holds the data folder.
     #[error("{0}: the data folder is in use by another atazan process; stop it, or pass --data DIR (or ATAZAN_DATA) to use another folder")]
     Locked(PathBuf),
+    /// sled cannot read the folder.
+    #[error("{path}: the knowledge base is damaged ({source}); start the bot (or `atazan chat`) once: it moves the damaged files aside and rebuilds from the content folder")]
+    Corrupt {
+        /// The data folder.
+        path: PathBuf,
+        /// sled's report.
+        source: sled::Error,
+    },
+    /// The data folder itself cannot be created, locked or tidied.
+    #[error("{path}: {source}")]
+    Folder {
+        /// The data folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// sled failed.
     #[error("{path}: cannot open the knowledge base: {source}")]
     Open {
@@ -79,6 +99,32 @@ pub enum Sync {
     Rebuilt,
 }
 
+/// Opens sled in `path`, whose [`FolderLock`] the caller holds.
+fn open_sled(path: &Path) -> Result<sled::Db, KbError> {
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(CACHE_BYTES)
+        // Every write is flushed at once (see `store`): no background
+        // flusher thread to start, and none to wait for on exit.
+        .flush_every_ms(None)
+        .open()
+        .map_err(|source| match &source {
+            // sled's own lock: a handle this process just dropped, whose IO
+            // threads still hold the file.
+            sled::Error::Io(e) if e.to_string().contains("could not acquire lock") => {
+                KbError::Locked(path.to_path_buf())
+            }
+            sled::Error::Corruption { .. } => KbError::Corrupt {
+                path: path.to_path_buf(),
+                source,
+            },
+            _ => KbError::Open {
+                path: path.to_path_buf(),
+                source,
+            },
+        })
+}
+
 /// How long [`Kb::open`] waits for a lock that is being let go: sled's IO
 /// threads hold the file a moment after its last handle is dropped, and a
 /// restarting bot's predecessor may still be flushing. A folder that is
@@ -88,17 +134,32 @@ pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 /// The knowledge base in a data folder.
 #[derive(Debug)]
 pub struct Kb {
+    // Dropped in this order: sled first, then the folder's lock.
     db: sled::Db,
     path: PathBuf,
+    _lock: FolderLock,
 }
 
 impl Kb {
     /// Opens (or creates) the knowledge base in `path`. A folder still
-    /// locked after [`LOCK_WAIT`] is [`KbError::Locked`].
+    /// locked after [`LOCK_WAIT`] is [`KbError::Locked`]; one sled cannot
+    /// read is [`KbError::Corrupt`] and left as it is.
     pub fn open(path: &Path) -> Result<Kb, KbError> {
+        Kb::open_with(path, false).map(|(kb, _)| kb)
+    }
+
+    /// [`Kb::open`], but a folder sled cannot read has its files moved into
+    /// a `broken-<time>` folder inside it and starts empty (the content is
+    /// then rebuilt from the content folder; users' language choices and the
+    /// journal start afresh). Returns where the files went, if they did.
+    pub fn open_or_recover(path: &Path) -> Result<(Kb, Option<PathBuf>), KbError> {
+        Kb::open_with(path, true)
+    }
+
+    fn open_with(path: &Path, recover: bool) -> Result<(Kb, Option<PathBuf>), KbError> {
         let started = std::time::Instant::now();
         loop {
-            match Kb::open_once(path) {
+            match Kb::open_once(path, recover) {
                 Err(KbError::Locked(_)) if started.elapsed() < LOCK_WAIT => {
                     std::thread::sleep(std::time::Duration::from_millis(20))
                 }
@@ -107,29 +168,40 @@ impl Kb {
         }
     }
 
-    fn open_once(path: &Path) -> Result<Kb, KbError> {
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_BYTES)
-            // Every write is flushed at once (see `store`): no background
-            // flusher thread to start, and none to wait for on exit.
-            .flush_every_ms(None)
-            .open()
-            .map_err(|source| match &source {
-                sled::Error::Io(e) if e.to_string().contains("could not acquire lock") => {
-                    KbError::Locked(path.to_path_buf())
-                }
-                _ => KbError::Open {
-                    path: path.to_path_buf(),
-                    source,
-                },
-            })?;
+    fn open_once(path: &Path, recover: bool) -> Result<(Kb, Option<PathBuf>), KbError> {
+        let folder_err = |source| KbError::Folder {
+            path: path.to_path_buf(),
+            source,
+        };
+        let lock = FolderLock::take(path)
+            .map_err(folder_err)?
+            .ok_or_else(|| KbError::Locked(path.to_path_buf()))?;
+        let unfinished = lock.remove_unfinished_snapshots(path).map_err(folder_err)?;
+        if unfinished > 0 {
+            tracing::warn!(
+                unfinished,
+                "removed snapshots a stopped process had not finished writing"
+            );
+        }
+        let (db, set_aside) = match open_sled(path) {
+            Err(KbError::Corrupt { source, .. }) if recover => {
+                let aside = lock.set_aside(path).map_err(folder_err)?;
+                tracing::error!(
+                    error = %source,
+                    set_aside = %aside.display(),
+                    "the knowledge base could not be read: its files were moved aside and it is rebuilt from the content folder; users' language choices and the journal start afresh"
+                );
+                (open_sled(path)?, Some(aside))
+            }
+            other => (other?, None),
+        };
         let kb = Kb {
             db,
             path: path.to_path_buf(),
+            _lock: lock,
         };
         kb.refresh_manifest();
-        Ok(kb)
+        Ok((kb, set_aside))
     }
 
     /// The sled database, for the bot's own trees (users' languages, the

@@ -51,6 +51,7 @@ pub struct Live {
     dir: PathBuf,
     engine: ArcSwap<Engine>,
     reloading: Mutex<()>,
+    set_aside: Option<PathBuf>,
 }
 
 impl Live {
@@ -59,9 +60,10 @@ impl Live {
     /// With an invalid folder it serves the last valid stored version and
     /// returns the folder's problems beside it, for the caller to report
     /// loudly; with no valid version at all it fails with
-    /// [`KbError::Invalid`].
+    /// [`KbError::Invalid`]. A data folder sled cannot read is set aside and
+    /// rebuilt ([`Kb::open_or_recover`]; see [`Live::set_aside`]).
     pub fn open(dir: &Path, data: &Path) -> Result<(Live, Vec<Diagnostic>), KbError> {
-        let kb = Kb::open(data)?;
+        let (kb, set_aside) = Kb::open_or_recover(data)?;
         let (snapshot, problems) = match kb.sync_dir(dir) {
             Ok((snapshot, sync)) => {
                 tracing::info!(version = %snapshot.version, rebuilt = (sync == Sync::Rebuilt), "content loaded");
@@ -87,6 +89,7 @@ impl Live {
                 dir: dir.to_path_buf(),
                 engine: ArcSwap::from_pointee(engine),
                 reloading: Mutex::new(()),
+                set_aside,
             },
             problems,
         ))
@@ -106,6 +109,12 @@ impl Live {
     /// The knowledge base (and its sled database, shared with the store).
     pub fn kb(&self) -> &Kb {
         &self.kb
+    }
+
+    /// Where a damaged data folder's files were moved when this opened, for
+    /// the operators to be told (and to keep for a bug report).
+    pub fn set_aside(&self) -> Option<&Path> {
+        self.set_aside.as_deref()
     }
 
     /// The content folder.

@@ -7,7 +7,10 @@
 //! - One process at a time: a second open in the same process, or while an
 //!   `atazan chat` holds the folder, is `KbError::Locked` quickly, and
 //!   `atazan ask` says the data folder is in use.
-//! - A data folder left by a SIGKILLed process opens cleanly and answers.
+//! - A data folder left by a SIGKILLed process opens cleanly and answers,
+//!   also when the kill cut a sled snapshot short.
+//! - A folder sled cannot read: `KbError::Corrupt` for readers (reports),
+//!   set aside and rebuilt by what serves (`ask`, `chat`, `run`).
 
 mod common;
 
@@ -291,4 +294,76 @@ fn a_folder_left_by_a_killed_holder_opens_and_answers() {
     let c = ContentCopy::new();
     hold_kb(&c.dir, &c.data()).kill();
     assert_opens_and_answers(&c);
+}
+
+/// What a process killed while sled wrote a snapshot leaves: the snapshot's
+/// unfinished file, which sled 0.34 would read on open and call corrupt.
+fn leave_unfinished_snapshot(data: &Path) -> std::path::PathBuf {
+    let path = data.join(format!("snap.{:016X}.generating", u64::MAX / 2));
+    std::fs::write(&path, b"").unwrap();
+    path
+}
+
+#[test]
+fn a_snapshot_a_kill_left_unfinished_does_not_stop_the_folder_opening() {
+    let c = ContentCopy::new();
+    let (kb, v1, _) = open_synced(&c);
+    drop(kb);
+    let unfinished = leave_unfinished_snapshot(&c.data());
+    assert_opens_and_answers(&c);
+    assert!(!unfinished.exists(), "the unfinished snapshot is removed");
+    assert_eq!(Kb::open(&c.data()).unwrap().current().unwrap().version, v1);
+}
+
+#[test]
+fn a_damaged_folder_is_reported_and_set_aside_only_by_those_that_serve() {
+    let c = ContentCopy::new();
+    let (kb, v1, _) = open_synced(&c);
+    drop(kb);
+    // sled's config file cut short: sled reports corruption on open.
+    let conf = c.data().join("conf");
+    let cut: Vec<u8> = std::fs::read(&conf).unwrap()[..30].to_vec();
+    std::fs::write(&conf, &cut).unwrap();
+
+    // Reading (the library's plain open, the reports) leaves it as it is...
+    match Kb::open(&c.data()) {
+        Err(e @ KbError::Corrupt { .. }) => {
+            assert!(e.to_string().contains("start the bot"), "{e}")
+        }
+        other => panic!("expected KbError::Corrupt, got {other:?}"),
+    }
+    let mut cmd = atazan();
+    cmd.arg("--data").arg(c.data()).arg("unanswered");
+    let r = run(&mut cmd, b"");
+    assert!(!r.ok() && r.stderr.contains("damaged"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&conf).unwrap(), cut, "nothing was moved");
+
+    // ...and what answers moves it aside, rebuilds, and says where it went.
+    let mut cmd = atazan();
+    cmd.arg("--content")
+        .arg(&c.dir)
+        .arg("--data")
+        .arg(c.data())
+        .args(["ask", "--json", "сколько депутатов в курултае"]);
+    let r = run(&mut cmd, b"");
+    assert!(r.ok(), "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["topic"], "kurultai", "{v}");
+    let aside: Vec<_> = std::fs::read_dir(c.data())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with(atazan::kb::SET_ASIDE_PREFIX)
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(std::fs::read(aside[0].join("conf")).unwrap(), cut);
+    assert!(
+        r.stderr.contains(aside[0].to_str().unwrap()),
+        "stderr names the set-aside folder: {}",
+        r.stderr
+    );
+    let kb = Kb::open(&c.data()).expect("the rebuilt folder opens");
+    assert_eq!(kb.current().unwrap().version, v1);
 }

@@ -7,6 +7,7 @@
 //! - a reload in the middle of 1,000 questions from 50 users: every reply
 //!   comes wholly from one version, none is lost;
 //! - SIGKILL during a reload: the restart serves one consistent version;
+//! - a data folder sled cannot read: set aside, rebuilt, operators told;
 //! - unanswered questions reach `/unanswered`, near-duplicates grouped.
 
 mod common;
@@ -356,4 +357,27 @@ fn the_terminal_chat_picks_up_a_change_too() {
     }
     drop(stdin);
     assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_data_folder_sled_cannot_read_is_set_aside_and_operators_are_told() {
+    let fake = FakeApi::start_blocking();
+    let c = ContentCopy::new();
+    let bot = BotProcess::start(&fake, &c, Setup::default());
+    let (status, _) = bot.terminate();
+    assert!(status.success());
+    // sled's config file cut short: sled reports corruption on open.
+    let conf = c.data().join("conf");
+    let cut = std::fs::read(&conf).unwrap()[..30].to_vec();
+    std::fs::write(&conf, cut).unwrap();
+
+    let mark = fake.mark();
+    let bot = BotProcess::start(&fake, &c, Setup::default().env("ATAZAN_ADMINS", "900"));
+    let alert = bot.wait_call(mark, |call| {
+        call.is("sendMessage") && call.chat_id() == Some(900)
+    });
+    let alert = alert.text().unwrap();
+    assert!(alert.contains("broken-"), "{alert}");
+    let citizen = User::new(904).lang("en");
+    assert!(text(&bot.ask(&citizen, QUESTION)).contains("145"));
 }

@@ -86,6 +86,20 @@ pub async fn notify_startup_problems<B: Api>(api: &B, ctx: &Ctx, problems: &[Dia
     }
 }
 
+/// Tells operators the data folder could not be read and was rebuilt, and
+/// where its old files are.
+pub async fn notify_set_aside<B: Api>(api: &B, ctx: &Ctx, aside: &std::path::Path) {
+    let aside = aside.display();
+    for &admin in &ctx.admins {
+        let text = match admin_lang(ctx, admin) {
+            Lang::Kk => format!("⚠️ Бот іске қосылды, бірақ деректер бумасы оқылмады. Оның файлдары {aside} бумасына көшірілді, білім қоры content бумасынан қайта құрылды. Пайдаланушылардың тіл таңдауы мен журнал басынан басталады."),
+            Lang::Ru => format!("⚠️ Бот запущен, но папку данных не удалось прочитать. Её файлы перенесены в {aside}, база знаний заново собрана из папки content. Выбор языка пользователей и журнал начинаются заново."),
+            Lang::En => format!("⚠️ The bot started, but its data folder could not be read. Its files were moved to {aside} and the knowledge base was rebuilt from the content folder. Users' language choices and the journal start afresh."),
+        };
+        send_html(api, ctx, ChatId(admin as i64), escape(&text)).await;
+    }
+}
+
 /// `/unanswered`: the most frequent unanswered questions of the last days.
 pub async fn unanswered<B: Api>(bot: &B, ctx: &Ctx, chat: ChatId, lang: Lang) {
     let text = ctx

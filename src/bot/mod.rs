@@ -296,6 +296,9 @@ async fn serve<B: Api>(
     if !problems.is_empty() {
         admin::notify_startup_problems(&api, &ctx, &problems).await;
     }
+    if let Some(aside) = live.set_aside() {
+        admin::notify_set_aside(&api, &ctx, aside).await;
+    }
     tokio::spawn(admin::report_reloads(
         api.clone(),
         Arc::clone(&ctx),

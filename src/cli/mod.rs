@@ -45,6 +45,14 @@ pub fn open_live_with_problems(
 ) -> Result<(Live, Vec<atazan::content::Diagnostic>)> {
     match Live::open(&config.content, &config.data) {
         Ok((live, problems)) => {
+            if let Some(aside) = live.set_aside() {
+                eprintln!(
+                    "atazan: {}: the knowledge base could not be read; its files are now in {} and it was rebuilt from {} (users' language choices and the journal start afresh)",
+                    config.data.display(),
+                    aside.display(),
+                    config.content.display()
+                );
+            }
             if !problems.is_empty() {
                 for d in &problems {
                     eprintln!("{d}");
