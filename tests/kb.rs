@@ -118,15 +118,7 @@ fn an_invalid_edit_is_refused_and_the_old_version_serves() {
     drop(kb);
 
     // The command line answers from the last valid version and says so.
-    let mut cmd = atazan();
-    cmd.arg("--content")
-        .arg(&c.dir)
-        .arg("--data")
-        .arg(c.data())
-        .args(["ask", "--json", "how many MPs"]);
-    let r = run(&mut cmd, b"");
-    assert!(r.ok(), "{}", r.stderr);
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let (r, v) = ask_json(&c, "how many MPs");
     assert_eq!(v["answered"], true, "{v}");
     assert!(
         r.stderr.contains(&v1),
@@ -212,6 +204,21 @@ fn ask_x(c: &ContentCopy) -> common::Run {
     run(&mut cmd, b"")
 }
 
+/// `atazan ask --json QUESTION` on the copy's folders, which must succeed:
+/// the run and its answer.
+fn ask_json(c: &ContentCopy, question: &str) -> (common::Run, serde_json::Value) {
+    let mut cmd = atazan();
+    cmd.arg("--content")
+        .arg(&c.dir)
+        .arg("--data")
+        .arg(c.data())
+        .args(["ask", "--json", question]);
+    let r = run(&mut cmd, b"");
+    assert!(r.ok(), "{}", r.stderr);
+    let v = serde_json::from_str(r.stdout.trim()).expect("ask --json prints JSON");
+    (r, v)
+}
+
 /// Asserts `atazan ask` was refused quickly because the folder is in use.
 fn assert_in_use(c: &ContentCopy, r: &common::Run) {
     assert!(!r.ok(), "ask must not share the folder: {}", r.stdout);
@@ -268,15 +275,7 @@ fn assert_opens_and_answers(c: &ContentCopy) {
         assert_eq!(sync, Sync::Unchanged);
         assert_eq!(snap.version, cur.version);
     }
-    let mut cmd = atazan();
-    cmd.arg("--content")
-        .arg(&c.dir)
-        .arg("--data")
-        .arg(c.data())
-        .args(["ask", "--json", "сколько депутатов в курултае"]);
-    let r = run(&mut cmd, b"");
-    assert!(r.ok(), "{}", r.stderr);
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let (_, v) = ask_json(c, "сколько депутатов в курултае");
     assert_eq!(v["answered"], true, "{v}");
     assert_eq!(v["topic"], "kurultai", "{v}");
 }
@@ -339,15 +338,7 @@ fn a_damaged_folder_is_reported_and_set_aside_only_by_those_that_serve() {
     assert_eq!(std::fs::read(&conf).unwrap(), cut, "nothing was moved");
 
     // ...and what answers moves it aside, rebuilds, and says where it went.
-    let mut cmd = atazan();
-    cmd.arg("--content")
-        .arg(&c.dir)
-        .arg("--data")
-        .arg(c.data())
-        .args(["ask", "--json", "сколько депутатов в курултае"]);
-    let r = run(&mut cmd, b"");
-    assert!(r.ok(), "{}", r.stderr);
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let (r, v) = ask_json(&c, "сколько депутатов в курултае");
     assert_eq!(v["topic"], "kurultai", "{v}");
     let aside: Vec<_> = std::fs::read_dir(c.data())
         .unwrap()

@@ -212,9 +212,11 @@ fn letter_case(c: char) -> Option<Case> {
         // Cyrillic extensions (Kazakh ә ғ қ ң ө ұ ү һ among them) pair an
         // upper case letter at an even code point with its lower case after
         // it, except U+04C1–U+04CE, which start on an odd one.
-        0x0460..=0x0481 | 0x048A..=0x04BF | 0x04D0..=0x04FF => {
-            Some(if u.is_multiple_of(2) { Case::Upper } else { Case::Lower })
-        }
+        0x0460..=0x0481 | 0x048A..=0x04BF | 0x04D0..=0x04FF => Some(if u.is_multiple_of(2) {
+            Case::Upper
+        } else {
+            Case::Lower
+        }),
         0x04C0 => Some(Case::Upper),
         0x04C1..=0x04CE => Some(if u % 2 == 1 { Case::Upper } else { Case::Lower }),
         0x04CF => Some(Case::Lower),
