@@ -20,7 +20,7 @@ mod folder;
 mod manifest;
 
 use folder::FolderLock;
-pub use folder::{LOCK_FILE, SET_ASIDE_PREFIX};
+pub use folder::SET_ASIDE_PREFIX;
 pub use manifest::{
     ContentChanges, Manifest, ManifestError, PassageChange, PassageEntry, MANIFEST_FILE,
 };

@@ -156,7 +156,12 @@ fn reload_text(outcome: &Result<Reloaded, String>, lang: Lang) -> String {
                 Lang::Ru => format!("✅ Материалы обновлены: {from} → {to}."),
                 Lang::En => format!("✅ Content updated: {from} → {to}."),
             };
-            let lines: Vec<String> = changes.lines().iter().map(|l| fit(l, 200)).collect();
+            let lines: Vec<String> = changes
+                .lines()
+                .into_iter()
+                .chain(changes.count_line())
+                .map(|l| fit(&l, 200))
+                .collect();
             format!(
                 "{}\n<pre>{}</pre>",
                 escape(&head),

@@ -94,15 +94,13 @@ fn against_service(out: &mut impl Write, data: &Path, new: &Manifest) -> Result<
     print_changes(out, &changes)
 }
 
-/// One line per change, in plain words; the count line is not indented.
+/// One indented line per change, in plain words, then the count.
 fn print_changes(out: &mut impl Write, changes: &ContentChanges) -> Result<()> {
     for line in changes.lines() {
-        let indent = if line.starts_with("passages:") {
-            ""
-        } else {
-            "  "
-        };
-        writeln!(out, "{indent}{line}")?;
+        writeln!(out, "  {line}")?;
+    }
+    if let Some(count) = changes.count_line() {
+        writeln!(out, "{count}")?;
     }
     Ok(())
 }

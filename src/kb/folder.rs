@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The lock file's name inside the data folder.
-pub const LOCK_FILE: &str = "atazan.lock";
+const LOCK_FILE: &str = "atazan.lock";
 /// Folders of set-aside files are named `broken-<unix seconds>`.
 pub const SET_ASIDE_PREFIX: &str = "broken-";
 

@@ -123,8 +123,8 @@ impl ContentChanges {
     }
 
     /// The changes in plain words, one per line, for `atazan check` and the
-    /// operators' reload message: `+ passage id (topic)`, `~ …`, `- …`, what
-    /// else changed, and a count.
+    /// operators' reload message: `+ passage id (topic)`, `~ …`, `- …`, and
+    /// what else changed. [`ContentChanges::count_line`] sums them up.
     pub fn lines(&self) -> Vec<String> {
         if self.is_empty() {
             return vec![
@@ -149,14 +149,18 @@ impl ContentChanges {
                 lines.push(what.to_string());
             }
         }
+        lines
+    }
+
+    /// How many passages were added, edited and removed, when any were.
+    pub fn count_line(&self) -> Option<String> {
         let counts = [self.added.len(), self.edited.len(), self.removed.len()];
-        if counts.iter().any(|&n| n > 0) {
-            lines.push(format!(
+        counts.iter().any(|&n| n > 0).then(|| {
+            format!(
                 "passages: {} added (+), {} edited (~), {} removed (-)",
                 counts[0], counts[1], counts[2]
-            ));
-        }
-        lines
+            )
+        })
     }
 }
 
