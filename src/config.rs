@@ -68,6 +68,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("ATAZAN_THROTTLE", "limits.throttle", "on/off: keep Telegram's outgoing limits (30 messages/s, 1/s per chat; default on)"),
     ("ATAZAN_RETENTION_DAYS", "journal.retention_days", "days unanswered questions and feedback are kept (default 90)"),
     ("ATAZAN_RETENTION_ENTRIES", "journal.max_entries", "most unanswered questions and feedback kept (default 10000)"),
+    ("ATAZAN_OPERATOR", "operator.name", "who runs this bot, shown in /about (for example an NGO's name and contact); unset: /about says the operator is not named"),
+    ("ATAZAN_OFFICIAL", "operator.official", "on/off: /about says the bot is an official channel of its operator (default off: not an official channel)"),
     ("ATAZAN_WATCH", "reload.watch", "on/off: reload when files in the content folder change (default on)"),
 ];
 
@@ -91,6 +93,18 @@ pub struct Config {
     pub journal: Journal,
     /// Content reloading.
     pub reload: Reload,
+    /// Who runs the bot, as /about tells users.
+    pub operator: Operator,
+}
+
+/// Who runs the bot: users see it in /about.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Operator {
+    /// The operator's name and contact, as they want it shown.
+    pub name: Option<String>,
+    /// Whether the bot is an official channel of its operator.
+    pub official: bool,
 }
 
 /// Telegram settings.
@@ -177,6 +191,7 @@ impl Default for Config {
             limits: Limits::default(),
             journal: Journal::default(),
             reload: Reload::default(),
+            operator: Operator::default(),
         }
     }
 }
@@ -304,6 +319,13 @@ impl Config {
         }
         if let Some(v) = get("ATAZAN_DEFAULT_LANG") {
             self.telegram.default_lang = parse_var("ATAZAN_DEFAULT_LANG", &v, "use kk, ru or en")?;
+        }
+        if let Some(v) = get("ATAZAN_OPERATOR") {
+            let v = v.trim().to_string();
+            self.operator.name = (!v.is_empty()).then_some(v);
+        }
+        if let Some(v) = get("ATAZAN_OFFICIAL") {
+            self.operator.official = parse_switch("ATAZAN_OFFICIAL", &v)?;
         }
         if let Some(v) = get("ATAZAN_WEBHOOK_URL") {
             self.webhook.url = Some(v);

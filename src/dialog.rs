@@ -14,7 +14,7 @@
 use crate::engine::Engine;
 use crate::i18n::{t, Msg};
 use crate::lang::{Lang, LangChoice};
-use crate::reply::{Kind, Reply};
+use crate::reply::{Cite, Kind, Reply};
 
 /// Most bytes Telegram allows in a button's callback data.
 pub const MAX_CALLBACK_BYTES: usize = 64;
@@ -109,8 +109,9 @@ pub enum Block {
     Title(String),
     /// Plain text, paragraphs separated by blank lines.
     Text(String),
-    /// The sources a passage rests on, with the label in the screen's language.
-    Sources(String, Vec<String>),
+    /// The sources shown under a passage, with the label in the screen's
+    /// language: short (publisher, date) and linked.
+    Sources(String, Vec<Cite>),
     /// A short remark before the rest ("This was updated", "Did you mean").
     Note(String),
 }
@@ -151,7 +152,7 @@ impl Screen {
             out.push(match b {
                 Block::Breadcrumb(path) => path.join(" › "),
                 Block::Title(s) | Block::Text(s) | Block::Note(s) => s.clone(),
-                Block::Sources(label, s) => format!("{label}: {}", s.join("; ")),
+                Block::Sources(label, s) => format!("{label}: {}", cite_lines(s)),
             });
         }
         out.join("\n\n")
@@ -161,6 +162,16 @@ impl Screen {
     pub fn buttons(&self) -> impl Iterator<Item = &Button> {
         self.rows.iter().flatten()
     }
+}
+
+/// Sources as plain text, for terminals and logs: "Kazinform, 20.01.2026 —
+/// https://…", one after another.
+pub fn cite_lines(cites: &[Cite]) -> String {
+    cites
+        .iter()
+        .map(|c| format!("{} — {}", c.label(), c.url))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The first screen: a greeting, what to ask, and the topics.
@@ -201,10 +212,33 @@ fn all_topics(lang: Lang) -> Button {
     }
 }
 
-/// A topic: its passages as buttons, and a way back. `None` when the topic
-/// no longer exists.
+/// A topic: its sub-topics and its own passages as buttons, and a way back;
+/// or a sub-topic (same ids space): its passages, back to its topic. `None`
+/// when neither exists any more.
 pub fn topic(engine: &Engine, lang: Lang, id: &str) -> Option<Screen> {
     let content = &engine.content;
+    if let Some(sub) = content.subtopic(id) {
+        let parent = content.topic(&sub.topic)?;
+        let mut s = Screen::new(lang);
+        s.blocks.push(Block::Breadcrumb(vec![
+            t(Msg::Topics, lang).to_string(),
+            parent.title.get(lang).clone(),
+            sub.title.get(lang).clone(),
+        ]));
+        s.rows = content
+            .passages_of(&sub.topic)
+            .filter(|p| p.subtopic.as_deref() == Some(id))
+            .map(|p| passage_button(p, lang))
+            .collect();
+        s.rows.push(vec![
+            Button {
+                label: t(Msg::Back, lang).to_string(),
+                action: Action::Topic(lang, parent.id.clone()),
+            },
+            all_topics(lang),
+        ]);
+        return Some(s);
+    }
     let topic = content.topic(id)?;
     let mut s = Screen::new(lang);
     s.blocks.push(Block::Breadcrumb(vec![
@@ -213,13 +247,15 @@ pub fn topic(engine: &Engine, lang: Lang, id: &str) -> Option<Screen> {
     ]));
     s.rows = content
         .passages_of(id)
-        .map(|p| {
-            vec![Button {
-                label: p.text.get(lang).title.clone(),
-                action: Action::Passage(lang, p.id.clone()),
-            }]
-        })
+        .filter(|p| p.subtopic.is_none())
+        .map(|p| passage_button(p, lang))
         .collect();
+    s.rows.extend(content.subtopics_of(id).map(|sub| {
+        vec![Button {
+            label: format!("{} ›", sub.title.get(lang)),
+            action: Action::Topic(lang, sub.id.clone()),
+        }]
+    }));
     s.rows.push(vec![Button {
         label: t(Msg::Back, lang).to_string(),
         action: Action::Menu(lang),
@@ -227,22 +263,35 @@ pub fn topic(engine: &Engine, lang: Lang, id: &str) -> Option<Screen> {
     Some(s)
 }
 
+fn passage_button(p: &crate::content::Passage, lang: Lang) -> Vec<Button> {
+    vec![Button {
+        label: p.text.get(lang).title.clone(),
+        action: Action::Passage(lang, p.id.clone()),
+    }]
+}
+
 /// A passage picked from a menu: where it sits, its text and source, related
 /// passages, back to its topic. `None` when it no longer exists.
 pub fn passage(engine: &Engine, lang: Lang, id: &str) -> Option<Screen> {
     let reply = engine.passage_reply(id, lang)?;
     let topic = engine.content.topic(reply.topic.as_deref()?)?;
+    let sub = reply
+        .subtopic
+        .as_deref()
+        .and_then(|s| engine.content.subtopic(s));
     let mut s = Screen::new(lang);
-    s.blocks.push(Block::Breadcrumb(vec![
+    let mut path = vec![
         t(Msg::Topics, lang).to_string(),
         topic.title.get(lang).clone(),
-    ]));
+    ];
+    path.extend(sub.map(|x| x.title.get(lang).clone()));
+    s.blocks.push(Block::Breadcrumb(path));
     push_passage(&mut s, &reply);
     s.rows = suggestion_rows(engine, &reply);
     s.rows.push(vec![
         Button {
             label: t(Msg::Back, lang).to_string(),
-            action: Action::Topic(lang, topic.id.clone()),
+            action: Action::Topic(lang, sub.map_or(&topic.id, |x| &x.id).clone()),
         },
         all_topics(lang),
     ]);
@@ -390,16 +439,46 @@ pub fn start(engine: &Engine, lang: Lang, payload: &str) -> Screen {
         .unwrap_or_else(|| welcome(engine, lang))
 }
 
-/// How to use the bot.
-pub fn help(lang: Lang) -> Screen {
+/// How to use the bot, and as of which date it knows the reform.
+pub fn help(engine: &Engine, lang: Lang) -> Screen {
     let mut s = Screen::new(lang).text(t(Msg::BotHelp, lang));
+    s.blocks.push(Block::Note(edition_note(engine, lang)));
     s.rows = vec![vec![all_topics(lang)]];
     s
 }
 
+/// "The information is current as of 01.07.2026. Later official news: …"
+pub fn edition_note(engine: &Engine, lang: Lang) -> String {
+    let e = &engine.content.edition;
+    crate::i18n::as_of(lang, &e.as_of_shown(), e.updates.get(lang))
+}
+
+/// Who runs the bot, as its operator configured it: /about tells users.
+#[derive(Debug, Clone, Default)]
+pub struct Imprint {
+    /// Days unanswered questions and feedback are kept.
+    pub retention_days: u32,
+    /// The operator's name and contact, if they gave one.
+    pub operator: Option<String>,
+    /// Whether the bot is an official channel of its operator.
+    pub official: bool,
+}
+
+impl Imprint {
+    /// The imprint a configuration describes.
+    pub fn of(config: &crate::config::Config) -> Imprint {
+        Imprint {
+            retention_days: config.journal.retention_days,
+            operator: config.operator.name.clone(),
+            official: config.operator.official,
+        }
+    }
+}
+
 /// About the bot: what it is and its sources (the `about` topic's first
-/// passage), neutrality, and what it stores about the user and for how long.
-pub fn about(engine: &Engine, lang: Lang, retention_days: u32) -> Screen {
+/// passage), who runs it and whether it is official, as of which date it is
+/// current, the other `about` passages, and what it stores and for how long.
+pub fn about(engine: &Engine, lang: Lang, imprint: &Imprint) -> Screen {
     let mut s = Screen::new(lang);
     let first = engine
         .content
@@ -420,8 +499,16 @@ pub fn about(engine: &Engine, lang: Lang, retention_days: u32) -> Screen {
             })
             .collect();
     }
-    s.blocks
-        .push(Block::Text(crate::i18n::privacy(lang, retention_days)));
+    s.blocks.push(Block::Text(crate::i18n::operator(
+        lang,
+        imprint.operator.as_deref(),
+        imprint.official,
+    )));
+    s.blocks.push(Block::Text(edition_note(engine, lang)));
+    s.blocks.push(Block::Text(crate::i18n::privacy(
+        lang,
+        imprint.retention_days,
+    )));
     s.rows.push(vec![all_topics(lang)]);
     s
 }

@@ -150,6 +150,30 @@ pub fn t(msg: Msg, lang: Lang) -> &'static str {
     }
 }
 
+/// As of which date the content is current, and where later news is.
+pub fn as_of(lang: Lang, date: &str, updates: &str) -> String {
+    match lang {
+        Lang::Kk => format!("Ақпарат {date} жағдайы бойынша. {updates}"),
+        Lang::Ru => format!("Информация актуальна на {date}. {updates}"),
+        Lang::En => format!("The information is current as of {date}. {updates}"),
+    }
+}
+
+/// Who runs the bot and whether it is an official channel.
+pub fn operator(lang: Lang, name: Option<&str>, official: bool) -> String {
+    match (lang, name, official) {
+        (Lang::Kk, Some(n), true) => format!("Ботты жүргізетін: {n}. Бұл — оның ресми арнасы."),
+        (Lang::Kk, Some(n), false) => format!("Ботты жүргізетін: {n}. Бұл мемлекеттік органның ресми арнасы емес."),
+        (Lang::Kk, None, _) => "Ботты жүргізетін ұйым көрсетілмеген. Бұл мемлекеттік органның ресми арнасы емес.".to_string(),
+        (Lang::Ru, Some(n), true) => format!("Бота ведёт: {n}. Это его официальный канал."),
+        (Lang::Ru, Some(n), false) => format!("Бота ведёт: {n}. Это не официальный канал государственного органа."),
+        (Lang::Ru, None, _) => "Кто ведёт бота, не указано. Это не официальный канал государственного органа.".to_string(),
+        (Lang::En, Some(n), true) => format!("This bot is run by {n}. It is their official channel."),
+        (Lang::En, Some(n), false) => format!("This bot is run by {n}. It is not an official channel of any state body."),
+        (Lang::En, None, _) => "The bot's operator has not named themselves. It is not an official channel of any state body.".to_string(),
+    }
+}
+
 /// What the bot stores about a user, and for how long (part of /about).
 pub fn privacy(lang: Lang, retention_days: u32) -> String {
     match lang {

@@ -62,5 +62,33 @@ pub fn lint(dir: &Path, content: &Content) -> Vec<Finding> {
             }
         }
     }
+    findings.extend(unused_facts(dir, content));
     findings
+}
+
+/// Facts no passage states: a warning, since the register may hold facts
+/// kept for reference (a detail the dossier advises leaving out).
+fn unused_facts(dir: &Path, content: &Content) -> Vec<Finding> {
+    let file = dir.join("facts.toml");
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    content
+        .facts
+        .iter()
+        .filter(|f| !content.passages.iter().any(|p| p.facts.contains(&f.id)))
+        .map(|f| {
+            let needle = format!("id = \"{}\"", f.id);
+            let line = text
+                .lines()
+                .position(|l| l.trim() == needle)
+                .map_or(1, |i| i + 1);
+            Finding {
+                diagnostic: Diagnostic {
+                    file: file.clone(),
+                    line,
+                    message: format!("warning: fact `{}` is stated by no passage", f.id),
+                },
+                error: false,
+            }
+        })
+        .collect()
 }

@@ -92,6 +92,39 @@ impl Kind {
     }
 }
 
+/// A source as shown under an answer: short (publisher, date) and linked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cite {
+    /// The source id (`S29`).
+    pub id: String,
+    /// The publisher, without remarks: "Kazinform".
+    pub publisher: String,
+    /// The date as shown in the answer's language: "20.01.2026".
+    pub date: String,
+    /// Where to read it.
+    pub url: String,
+}
+
+impl Cite {
+    /// "Kazinform, 20.01.2026".
+    pub fn label(&self) -> String {
+        format!("{}, {}", self.publisher, self.date)
+    }
+
+    /// The citations of a passage's shown sources, in `lang`.
+    pub fn of(content: &Content, ids: &[String], lang: Lang) -> Vec<Cite> {
+        ids.iter()
+            .filter_map(|s| content.source(s))
+            .map(|s| Cite {
+                id: s.id.clone(),
+                publisher: s.publisher_short().to_string(),
+                date: s.date.show(lang),
+                url: s.url.clone(),
+            })
+            .collect()
+    }
+}
+
 /// One answer, ready to print or send. Its JSON form is the `ask --json` contract.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reply {
@@ -99,8 +132,11 @@ pub struct Reply {
     pub answered: bool,
     /// What kind of reply it is.
     pub kind: Kind,
-    /// The topic of the passage.
+    /// The topic of the passage (a top-level id).
     pub topic: Option<String>,
+    /// The passage's sub-topic, when it sits in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtopic: Option<String>,
     /// The passage id.
     pub passage: Option<String>,
     /// The language of the answer.
@@ -111,8 +147,8 @@ pub struct Reply {
     pub title: Option<String>,
     /// The answer text, or the "I don't know" message.
     pub text: String,
-    /// How the sources of the passage are named, in the answer language.
-    pub sources: Vec<String>,
+    /// The sources shown under the answer.
+    pub sources: Vec<Cite>,
     /// Ids of related passages; for [`Kind::Unsure`], the candidates.
     pub suggestions: Vec<String>,
     /// The best-scoring passage, even when it was not good enough to answer
@@ -148,6 +184,7 @@ impl Reply {
                 answered: false,
                 kind: Kind::of(m.outcome),
                 topic: None,
+                subtopic: None,
                 passage: None,
                 lang,
                 score,
@@ -207,17 +244,13 @@ impl Reply {
             answered: true,
             kind: Kind::Answer,
             topic: Some(p.topic.clone()),
+            subtopic: p.subtopic.clone(),
             passage: Some(p.id.clone()),
             lang,
             score,
             title: Some(tr.title.clone()),
             text: tr.body.clone(),
-            sources: p
-                .sources
-                .iter()
-                .filter_map(|s| content.source(s))
-                .map(|s| s.title.get(lang).clone())
-                .collect(),
+            sources: Cite::of(content, &p.sources, lang),
             suggestions,
             best: Some(p.id.clone()),
         }
@@ -232,7 +265,12 @@ impl Reply {
         }
         out.push_str(&self.text);
         for s in &self.sources {
-            out.push_str(&format!("\n\n{}: {s}", t(Msg::Source, self.lang)));
+            out.push_str(&format!(
+                "\n\n{}: {} — {}",
+                t(Msg::Source, self.lang),
+                s.label(),
+                s.url
+            ));
         }
         if !self.suggestions.is_empty() {
             out.push_str(&format!("\n\n{}:", t(Msg::SeeAlso, self.lang)));

@@ -363,13 +363,22 @@ fn deep_links_open_a_topic_or_a_passage() {
 
 #[test]
 fn help_and_about_say_what_the_bot_does_and_stores() {
-    let (_fake, _c, bot) = start_with(Setup::default().env("ATAZAN_RETENTION_DAYS", "45"));
+    let (_fake, _c, bot) = start_with(
+        Setup::default()
+            .env("ATAZAN_RETENTION_DAYS", "45")
+            .env("ATAZAN_OPERATOR", "Example Civic Foundation"),
+    );
     let user = User::new(23).lang("ru");
     let help = text(&bot.ask(&user, "/help"));
     for cmd in ["/topics", "/lang", "/about"] {
         assert!(help.contains(cmd), "{help}");
     }
+    // As of which date the content is current, from edition.toml.
+    assert!(help.contains("01.07.2026"), "{help}");
     let about = text(&bot.ask(&user, "/about"));
+    assert!(about.contains("01.07.2026"), "{about}");
+    assert!(about.contains("Example Civic Foundation"), "{about}");
+    assert!(about.contains("не официальный канал"), "{about}");
     assert!(about.contains("45"), "retention is told: {about}");
     assert!(
         about.contains(&atazan::i18n::privacy(Lang::Ru, 45)),

@@ -503,3 +503,190 @@ fn an_out_of_scope_term_that_refuses_an_example_question() {
     });
     assert_diag(&c.check(), &c.path(&rel), n, &["out of scope"]);
 }
+
+// The fact register: passage → fact → source, each link checked.
+
+#[test]
+fn passage_without_facts() {
+    assert_front_matter_diag("kurultai", "facts", "facts = []", &["no facts"]);
+}
+
+#[test]
+fn unknown_fact_id() {
+    assert_front_matter_diag(
+        "referendum",
+        "facts",
+        r#"facts = ["F999"]"#,
+        &["unknown fact", "F999"],
+    );
+}
+
+#[test]
+fn shown_source_that_backs_none_of_the_facts() {
+    // S123 is the Wikipedia page on the historical kurultai: it states nothing
+    // about the referendum's result.
+    let c = ContentCopy::new();
+    let rel = "passages/referendum/referendum-result.md";
+    let text = c.read(rel);
+    let n = line_where(&text, |l| l.starts_with("sources ="));
+    c.write(rel, edit_line(&text, n, |_| r#"sources = ["S123"]"#.into()));
+    assert_diag(&c.check(), &c.path(rel), n, &["S123", "backs none"]);
+}
+
+#[test]
+fn fact_without_a_source() {
+    let c = ContentCopy::new();
+    let text = c.read("facts.toml");
+    let id = line_where(&text, |l| l == r#"id = "F055""#);
+    let n = text
+        .split('\n')
+        .enumerate()
+        .skip(id)
+        .find(|(_, l)| l.starts_with("sources ="))
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    c.write("facts.toml", edit_line(&text, n, |_| "sources = []".into()));
+    assert_diag(&c.check(), &c.path("facts.toml"), id, &["F055", "no source"]);
+}
+
+#[test]
+fn fact_naming_an_unknown_source() {
+    let c = ContentCopy::new();
+    let text = c.read("facts.toml");
+    let id = line_where(&text, |l| l == r#"id = "F055""#);
+    c.write(
+        "facts.toml",
+        text.replacen(r#"sources = ["S29""#, r#"sources = ["S999", "S29""#, 1),
+    );
+    assert_diag(&c.check(), &c.path("facts.toml"), id, &["F055", "unknown source `S999`"]);
+}
+
+#[test]
+fn source_without_url_or_date() {
+    let c = ContentCopy::new();
+    let text = c.read("sources.toml");
+    let id = line_where(&text, |l| l == r#"id = "S29""#);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let kept: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| {
+            !(*i + 1 > id
+                && *i + 1 < id + 10
+                && (l.starts_with("url =") || l.starts_with("date =")))
+        })
+        .map(|(_, l)| *l)
+        .collect();
+    c.write("sources.toml", kept.join("\n"));
+    let run = c.check();
+    assert_diag(&run, &c.path("sources.toml"), id, &["S29", "no URL"]);
+    assert_diag(&run, &c.path("sources.toml"), id, &["S29", "no date"]);
+}
+
+#[test]
+fn as_of_older_than_a_source() {
+    let c = ContentCopy::new();
+    let text = c.read("edition.toml");
+    let n = line_where(&text, |l| l.starts_with("as_of ="));
+    c.write(
+        "edition.toml",
+        edit_line(&text, n, |_| r#"as_of = "2026-02-01""#.into()),
+    );
+    assert_diag(&c.check(), &c.path("edition.toml"), n, &["as_of", "older"]);
+}
+
+#[test]
+fn unknown_subtopic() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "kurultai");
+    let text = c.read(&rel);
+    let n = line_where(&text, |l| l.starts_with("topic ="));
+    c.write(
+        &rel,
+        edit_line(&text, n, |l| format!("{l}\nsubtopic = \"no-such-subtopic\"")),
+    );
+    assert_diag(&c.check(), &c.path(&rel), n + 1, &["unknown sub-topic"]);
+}
+
+#[test]
+fn an_unused_fact_is_a_warning_not_an_error() {
+    let c = ContentCopy::new();
+    let mut text = c.read("facts.toml");
+    text.push_str("\n[[fact]]\nid = \"X01\"\ntext = \"A fact nobody states.\"\nsources = [\"S29\"]\nstatus = \"single\"\n");
+    c.write("facts.toml", &text);
+    let run = c.check();
+    assert!(run.ok(), "stdout:\n{}", run.stdout);
+    let n = line_where(&text, |l| l == r#"id = "X01""#);
+    let want = format!("{}:{n}: warning: fact `X01`", c.path("facts.toml").display());
+    assert!(run.stdout.contains(&want), "stdout:\n{}", run.stdout);
+}
+
+// Content that repeats itself: the matcher could not choose.
+
+#[test]
+fn a_copied_passage_file_under_a_new_name() {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "vice-president");
+    let copy = rel.replace(&format!("{}.md", id_of(&rel)), "a-copy-of-it.md");
+    let text = c.read(&rel);
+    c.write(&copy, &text);
+    let run = c.check();
+    // Reported at the later file, for the title, the first example question
+    // and the text, in every language.
+    let later = if id_of(&copy) < id_of(&rel) {
+        rel.clone()
+    } else {
+        copy.clone()
+    };
+    let later_text = c.read(&later);
+    assert_diag(&run, &c.path(&later), heading(&later_text, "kk"), &["title", "also"]);
+    let q = line_where(&later_text, |l| l.starts_with("? "));
+    assert_diag(&run, &c.path(&later), q, &["example question", "also in"]);
+    let body = body_lines(&later_text, "en")[0];
+    assert_diag(&run, &c.path(&later), body, &["text copies"]);
+}
+
+#[test]
+fn the_same_example_question_in_two_passages() {
+    let c = ContentCopy::new();
+    let a = first_passage(&c.dir, "kurultai");
+    let b = first_passage(&c.dir, "commission");
+    let ta = c.read(&a);
+    let q = ta
+        .split('\n')
+        .find(|l| l.starts_with("? "))
+        .unwrap()
+        .to_string();
+    let tb = c.read(&b);
+    let n = line_where(&tb, |l| l.starts_with("? "));
+    // Case and punctuation do not make it another question.
+    let twin = format!("{}!!", q.to_uppercase());
+    c.write(&b, edit_line(&tb, n, |_| twin.clone()));
+    let run = c.check();
+    let (later, line) = if c.path(&b) > c.path(&a) {
+        (b.clone(), n)
+    } else {
+        (a.clone(), line_where(&ta, |l| l == q))
+    };
+    assert_diag(&run, &c.path(&later), line, &["example question", "also in"]);
+}
+
+#[test]
+fn two_passages_with_one_title() {
+    let c = ContentCopy::new();
+    let a = first_passage(&c.dir, "principles");
+    let b = first_passage(&c.dir, "accountability");
+    let title = c
+        .read(&a)
+        .split('\n')
+        .find(|l| l.starts_with("## ru:"))
+        .unwrap()
+        .to_string();
+    let tb = c.read(&b);
+    let n = heading(&tb, "ru");
+    c.write(&b, edit_line(&tb, n, |_| title.clone()));
+    let run = c.check();
+    let later = if c.path(&b) > c.path(&a) { &b } else { &a };
+    let later_text = c.read(later);
+    assert_diag(&run, &c.path(later), heading(&later_text, "ru"), &["russian title", "also"]);
+}

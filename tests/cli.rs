@@ -309,6 +309,24 @@ fn export_prints_every_passage_in_three_languages() {
         let qs = v["questions"].as_array().expect("questions is an array");
         assert!(!qs.is_empty(), "{line}");
         assert!(qs.iter().all(Value::is_string), "{line}");
+        // Every passage but the bot's own statements traces to facts, and
+        // every source it rests on to a publisher, a date and a URL.
+        let facts = v["facts"].as_array().expect("facts is an array");
+        if v["topic"] != "about" {
+            assert!(!facts.is_empty(), "no facts: {line}");
+        }
+        for src in v["sources"].as_array().expect("sources is an array") {
+            for key in ["id", "publisher", "date", "url"] {
+                assert!(
+                    src[key].as_str().is_some_and(|s| !s.is_empty()),
+                    "source without `{key}`: {line}"
+                );
+            }
+            assert!(src["url"].as_str().unwrap().starts_with("http"), "{line}");
+        }
+        if let Some(sub) = v.get("subtopic") {
+            assert!(sub.as_str().is_some_and(|s| !s.is_empty()), "{line}");
+        }
         let id = v["id"].as_str().unwrap().to_string();
         // The topic is the folder the passage sits in.
         let file: PathBuf = real_content()

@@ -204,7 +204,7 @@ async fn command<B: Api>(
         "start" => guarded(lang, || dialog::start(engine, lang, arg)),
         "topics" | "menu" => dialog::menu(engine, lang),
         "lang" | "language" => dialog::language_picker(lang),
-        "about" | "privacy" => guarded(lang, || dialog::about(engine, lang, ctx.retention_days)),
+        "about" | "privacy" => guarded(lang, || dialog::about(engine, lang, &ctx.imprint)),
         "reload" => {
             admin::reload(ctx, "command").await;
             return None;
@@ -218,7 +218,7 @@ async fn command<B: Api>(
             return None;
         }
         // /help, and any command we do not know.
-        _ => dialog::help(lang),
+        _ => dialog::help(engine, lang),
     })
 }
 

@@ -137,8 +137,9 @@ pub struct Ctx {
     pub admins: Vec<u64>,
     /// The interface language when Telegram's is none of ours.
     pub default_lang: Lang,
-    /// Days the journal keeps entries (told to users in /about).
-    pub retention_days: u32,
+    /// Who runs the bot and how long the journal keeps entries (told to
+    /// users in /about).
+    pub imprint: crate::dialog::Imprint,
     /// Where reload outcomes go to be reported.
     pub reloads: mpsc::UnboundedSender<ReloadReport>,
 }
@@ -177,7 +178,7 @@ impl Ctx {
             flood: flood::Flood::new(config.limits.flood_messages, config.flood_window()),
             admins: config.telegram.admins.clone(),
             default_lang: config.telegram.default_lang,
-            retention_days: config.journal.retention_days,
+            imprint: crate::dialog::Imprint::of(config),
             reloads,
         }
     }

@@ -20,7 +20,16 @@ fn html_parts_within(screen: &Screen, limit: usize) -> Vec<String> {
             Block::Title(s) => ("<b>", "</b>", s.clone()),
             Block::Text(s) => ("", "", s.clone()),
             Block::Note(s) => ("<i>", "</i>", s.clone()),
-            Block::Sources(label, s) => ("<i>", "</i>", format!("{label}: {}", s.join("; "))),
+            Block::Sources(label, cites) => {
+                // Links are built here, not escaped text: the label and URL
+                // are escaped each on their own.
+                let links: Vec<String> = cites
+                    .iter()
+                    .map(|c| format!("<a href=\"{}\">{}</a>", escape(&c.url), escape(&c.label())))
+                    .collect();
+                pieces.push(format!("<i>{}:</i> {}", escape(label), links.join("; ")));
+                continue;
+            }
         };
         // Length is counted on the HTML (tags included), which is never less
         // than what Telegram counts, so a part that fits here fits there.

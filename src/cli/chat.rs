@@ -72,11 +72,12 @@ pub fn chat(config: &atazan::config::Config) -> Result<ExitCode> {
             "/quit" | "/exit" => break,
             "/help" => {
                 writeln!(out, "{}", t(Msg::ChatHelp, lang))?;
+                writeln!(out, "\n{}", dialog::edition_note(&engine, lang))?;
                 continue;
             }
             "/start" => dialog::start(&engine, lang, words.next().unwrap_or("")),
             "/topics" => dialog::menu(&engine, lang),
-            "/about" => dialog::about(&engine, lang, config.journal.retention_days),
+            "/about" => dialog::about(&engine, lang, &dialog::Imprint::of(&config)),
             "/lang" => {
                 // In the terminal `/lang` fixes the answer language too:
                 // there is no Telegram profile to tell the menu language by.
@@ -125,7 +126,9 @@ fn show(out: &mut impl Write, screen: &Screen) -> Result<()> {
             Block::Breadcrumb(path) => writeln!(out, "[{}]", path.join(" › "))?,
             Block::Title(s) => writeln!(out, "{s}\n")?,
             Block::Text(s) | Block::Note(s) => writeln!(out, "{s}\n")?,
-            Block::Sources(label, s) => writeln!(out, "{label}: {}\n", s.join("; "))?,
+            Block::Sources(label, s) => {
+                writeln!(out, "{label}: {}\n", dialog::cite_lines(s))?
+            }
         }
     }
     for (i, b) in screen.buttons().enumerate() {

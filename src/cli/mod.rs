@@ -104,12 +104,30 @@ pub fn show_config(config: &Config) -> Result<ExitCode> {
 struct ExportRow<'a> {
     id: &'a str,
     topic: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subtopic: Option<&'a str>,
     lang: Lang,
     title: &'a str,
     text: &'a str,
     questions: &'a [String],
-    sources: &'a [String],
+    facts: &'a [String],
+    /// Every source its facts rest on, the ones shown under the answer first.
+    sources: Vec<ExportSource<'a>>,
     related: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ExportSource<'a> {
+    id: &'a str,
+    publisher: &'a str,
+    title: &'a str,
+    date: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    approx: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    accessed: bool,
+    lang: &'a str,
+    url: &'a str,
 }
 
 /// `atazan export`: every passage as JSON lines, one per passage and language.
@@ -131,7 +149,22 @@ pub fn export(content: &Path) -> Result<ExitCode> {
                 title: &t.title,
                 text: &t.body,
                 questions: &t.questions,
-                sources: &p.sources,
+                subtopic: p.subtopic.as_deref(),
+                facts: &p.facts,
+                sources: c
+                    .sources_of(p)
+                    .into_iter()
+                    .map(|s| ExportSource {
+                        id: &s.id,
+                        publisher: &s.publisher,
+                        title: &s.title,
+                        date: &s.date.date,
+                        approx: s.date.approx,
+                        accessed: s.date.accessed,
+                        lang: &s.lang,
+                        url: &s.url,
+                    })
+                    .collect(),
                 related: &p.related,
             };
             serde_json::to_writer(&mut out, &row).context("writing JSON")?;

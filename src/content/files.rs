@@ -31,7 +31,9 @@ pub struct ContentFiles {
 }
 
 /// Top-level files the content is made of; passages live under `passages/`.
-const TOP_FILES: [&str; 4] = [
+const TOP_FILES: [&str; 6] = [
+    "edition.toml",
+    "facts.toml",
     "topics.toml",
     "sources.toml",
     "synonyms.toml",
@@ -116,7 +118,7 @@ impl ContentFiles {
                 },
             }
         }
-        for name in ["topics.toml", "sources.toml"] {
+        for name in ["topics.toml", "sources.toml", "facts.toml"] {
             if !self.files.contains_key(name) {
                 diags.push(
                     self.dir.join(name),

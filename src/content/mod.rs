@@ -1,16 +1,23 @@
-//! The curated content: topics, sources, passages, synonyms and routing, read
-//! from the operator's folder and checked.
+//! The curated content: topics and sub-topics, sources, the fact register,
+//! passages, synonyms and routing, read from the operator's folder and checked.
+//!
+//! The chain a reviewer follows: a passage lists the facts it states
+//! (`facts.toml`), each fact names its sources (`sources.toml`), each source
+//! has a publisher, a date and a URL.
 //!
 //! [`ContentFiles::read`] reads every file once (so the knowledge base can hash
 //! exactly what it parses); [`ContentFiles::parse`] turns them into a
 //! [`Content`] or into every problem found, each as `file:line: message`.
 
 mod diagnostic;
+mod duplicates;
+mod facts;
 mod files;
 mod passage;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
+pub use facts::{Edition, Fact, FactStatus, SourceDate};
 pub use files::{ContentFiles, ReadError};
 
 use crate::lang::PerLang;
@@ -43,8 +50,14 @@ pub const TELEGRAM_MESSAGE_LIMIT: usize = 4096;
 pub struct Content {
     /// Topics in menu order.
     pub topics: Vec<Topic>,
-    /// Sources passages rest on.
+    /// Sub-topics, in menu order within their topic.
+    pub subtopics: Vec<Subtopic>,
+    /// Sources facts rest on.
     pub sources: Vec<Source>,
+    /// The fact register: every fact a passage may state.
+    pub facts: Vec<Fact>,
+    /// As of which date the content is current, and where later news is.
+    pub edition: Edition,
     /// Passages, grouped by topic in menu order, then by their `order`.
     pub passages: Vec<Passage>,
     /// Groups of words and phrases that mean the same thing to the search.
@@ -62,15 +75,46 @@ pub struct Topic {
     pub title: PerLang<String>,
 }
 
-/// A source a passage rests on.
+/// A sub-topic: a group of passages inside a top-level topic, for browsing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subtopic {
+    /// Stable id, e.g. `kurultai-election`.
+    pub id: String,
+    /// The top-level topic it belongs to.
+    pub topic: String,
+    /// Title per language.
+    pub title: PerLang<String>,
+}
+
+/// A public page facts rest on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
-    /// Stable id, e.g. `akimat-2026-02-02`.
+    /// Stable id, the dossier's (`S29`).
     pub id: String,
-    /// How the source is named to a reader, per language.
-    pub title: PerLang<String>,
+    /// Who published it, as the dossier names it ("Kazinform (Kazakh)").
+    pub publisher: String,
+    /// The page's title (in brackets when only described).
+    pub title: String,
+    /// When it was published, or read.
+    pub date: SourceDate,
+    /// The page's language code.
+    pub lang: String,
+    /// Where to read it.
+    pub url: String,
+    /// What kind of source it is (state news agency, reference work…).
+    pub kind: String,
     /// A copy of the document inside the content folder, if any.
     pub file: Option<String>,
+}
+
+impl Source {
+    /// The publisher without the dossier's remarks in brackets: "Kazinform".
+    pub fn publisher_short(&self) -> &str {
+        self.publisher
+            .split_once(" (")
+            .map_or(self.publisher.as_str(), |(p, _)| p)
+            .trim()
+    }
 }
 
 /// One curated answer, in three languages.
@@ -80,9 +124,13 @@ pub struct Passage {
     pub id: String,
     /// The topic it belongs to.
     pub topic: String,
+    /// The sub-topic it sits in, if any.
+    pub subtopic: Option<String>,
     /// Position within the topic menu.
     pub order: i64,
-    /// Ids of the sources it rests on (at least one).
+    /// Ids of the facts it states (empty only for the bot's own statements).
+    pub facts: Vec<String>,
+    /// Ids of the sources shown under the answer: each backs one of its facts.
     pub sources: Vec<String>,
     /// Ids of passages offered as "see also".
     pub related: Vec<String>,
@@ -150,6 +198,35 @@ impl Content {
     /// The source with this id.
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// The fact with this id.
+    pub fn fact(&self, id: &str) -> Option<&Fact> {
+        self.facts.iter().find(|f| f.id == id)
+    }
+
+    /// The sub-topic with this id.
+    pub fn subtopic(&self, id: &str) -> Option<&Subtopic> {
+        self.subtopics.iter().find(|s| s.id == id)
+    }
+
+    /// The sub-topics of a topic, in menu order.
+    pub fn subtopics_of<'a>(&'a self, topic: &'a str) -> impl Iterator<Item = &'a Subtopic> + 'a {
+        self.subtopics.iter().filter(move |s| s.topic == topic)
+    }
+
+    /// Every source a passage rests on: the ones shown first, then the rest of
+    /// its facts' sources, each once.
+    pub fn sources_of<'a>(&'a self, p: &'a Passage) -> Vec<&'a Source> {
+        let mut ids: Vec<&str> = p.sources.iter().map(String::as_str).collect();
+        for f in p.facts.iter().filter_map(|f| self.fact(f)) {
+            for s in &f.sources {
+                if !ids.contains(&s.as_str()) {
+                    ids.push(s);
+                }
+            }
+        }
+        ids.into_iter().filter_map(|id| self.source(id)).collect()
     }
 
     /// The passages of a topic, in menu order.

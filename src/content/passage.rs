@@ -18,6 +18,10 @@ pub struct Parsed {
     pub id: String,
     /// Topic id and its line.
     pub topic: (String, usize),
+    /// Sub-topic id and its line, if any.
+    pub subtopic: Option<(String, usize)>,
+    /// Fact ids and their line.
+    pub facts: (Vec<String>, usize),
     /// Source ids and their line.
     pub sources: (Vec<String>, usize),
     /// Related passage ids and their line.
@@ -26,12 +30,29 @@ pub struct Parsed {
     pub order: i64,
     /// The translations (missing ones already reported).
     pub text: PerLang<Translation>,
+    /// Where each translation's heading and example questions are.
+    pub lines: PerLang<SectionLines>,
+}
+
+/// Lines of one language section, for problems found across files.
+#[derive(Debug, Clone, Default)]
+pub struct SectionLines {
+    /// The `## kk: Title` line.
+    pub heading: usize,
+    /// The first line of the text.
+    pub body: usize,
+    /// Each example question's line, in order.
+    pub questions: Vec<usize>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Front {
     topic: Spanned<String>,
+    #[serde(default)]
+    subtopic: Option<Spanned<String>>,
+    #[serde(default)]
+    facts: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     sources: Option<Spanned<Vec<String>>>,
     #[serde(default)]
@@ -85,6 +106,17 @@ pub fn parse(file: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Opt
         front.topic.get_ref().clone(),
         front_line(front.topic.span().start),
     );
+    let subtopic = front.subtopic.map(|s| {
+        let line = front_line(s.span().start);
+        (s.into_inner(), line)
+    });
+    let facts = match front.facts {
+        Some(f) => {
+            let line = front_line(f.span().start);
+            (f.into_inner(), line)
+        }
+        None => (Vec::new(), 1),
+    };
     let sources = match front.sources {
         Some(s) => {
             let line = front_line(s.span().start);
@@ -92,13 +124,6 @@ pub fn parse(file: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Opt
         }
         None => (Vec::new(), 1),
     };
-    if sources.0.is_empty() {
-        diags.push(
-            file,
-            sources.1,
-            "no source: name at least one id from sources.toml in `sources`",
-        );
-    }
     let related = match front.related {
         Some(r) => {
             let line = front_line(r.span().start);
@@ -107,16 +132,19 @@ pub fn parse(file: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Opt
         None => (Vec::new(), 1),
     };
 
-    let text = parse_sections(file, &lines, close + 1, diags);
+    let (text, section_lines) = parse_sections(file, &lines, close + 1, diags);
     Some(Parsed {
         file: file.to_path_buf(),
         folder,
         id,
         topic,
+        subtopic,
+        facts,
         sources,
         related,
         order: front.order.unwrap_or(i64::MAX),
         text,
+        lines: section_lines,
     })
 }
 
@@ -147,9 +175,11 @@ pub fn check_id(file: &Path, id: &str, diags: &mut Diagnostics) {
 
 struct Section {
     line: usize,
+    body_line: usize,
     title: String,
     paragraphs: Vec<String>,
     questions: Vec<String>,
+    question_lines: Vec<usize>,
 }
 
 fn parse_sections(
@@ -157,7 +187,7 @@ fn parse_sections(
     lines: &[&str],
     start: usize,
     diags: &mut Diagnostics,
-) -> PerLang<Translation> {
+) -> (PerLang<Translation>, PerLang<SectionLines>) {
     let mut sections: PerLang<Option<Section>> = PerLang::default();
     let mut current: Option<Lang> = None;
     let mut para = String::new();
@@ -204,9 +234,11 @@ fn parse_sections(
             check_letters(file, n, lang, &title, diags);
             *sections.get_mut(lang) = Some(Section {
                 line: n,
+                body_line: 0,
                 title,
                 paragraphs: Vec::new(),
                 questions: Vec::new(),
+                question_lines: Vec::new(),
             });
             current = Some(lang);
         } else if line.is_empty() {
@@ -223,11 +255,17 @@ fn parse_sections(
             if !q.is_empty() {
                 if let Some(s) = current.and_then(|l| sections.get_mut(l).as_mut()) {
                     s.questions.push(q.to_string());
+                    s.question_lines.push(n);
                 }
             }
         } else {
             let lang = current.expect("checked above");
             check_letters(file, n, lang, line, diags);
+            if let Some(s) = sections.get_mut(lang).as_mut() {
+                if s.body_line == 0 {
+                    s.body_line = n;
+                }
+            }
             if !para.is_empty() {
                 para.push('\n');
             }
@@ -237,7 +275,18 @@ fn parse_sections(
     flush(&mut sections, current, &mut para);
 
     let last_line = lines.len().max(1);
-    PerLang::from_fn(|lang| match sections.get_mut(lang).take() {
+    let section_lines = PerLang::from_fn(|lang| {
+        sections
+            .get(lang)
+            .as_ref()
+            .map(|s| SectionLines {
+                heading: s.line,
+                body: s.body_line.max(s.line),
+                questions: s.question_lines.clone(),
+            })
+            .unwrap_or_default()
+    });
+    let text = PerLang::from_fn(|lang| match sections.get_mut(lang).take() {
         None => {
             diags.push(
                 file,
@@ -275,7 +324,8 @@ fn parse_sections(
                 questions: s.questions,
             }
         }
-    })
+    });
+    (text, section_lines)
 }
 
 /// Russian and English text must not carry Kazakh letters: it is usually a

@@ -1,12 +1,13 @@
 //! The TOML files and the cross-file checks: unknown ids, duplicates, limits.
 
+use super::facts::{self, parse_toml, Fact};
 use super::passage::{self, lang_name, Parsed};
 use super::{
-    diagnostic::line_of, Content, Diagnostics, Passage, Routing, Source, SynonymGroup, Topic,
+    diagnostic::line_of, Content, Diagnostics, Passage, Routing, Source, Subtopic, SynonymGroup,
+    Topic,
 };
 use super::{REQUIRED_TOPICS, TELEGRAM_MESSAGE_LIMIT};
 use crate::lang::{Lang, PerLang};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -17,22 +18,18 @@ use toml::Spanned;
 struct TopicsFile {
     #[serde(default)]
     topic: Vec<TitledRow>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct SourcesFile {
     #[serde(default)]
-    source: Vec<TitledRow>,
+    subtopic: Vec<TitledRow>,
 }
 
-/// A row with an id and a title per language (topics and sources).
+/// A row with an id and a title per language (topics and sub-topics).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TitledRow {
     id: Spanned<String>,
+    /// For a sub-topic: the topic it belongs to.
     #[serde(default)]
-    file: Option<Spanned<String>>,
+    topic: Option<Spanned<String>>,
     kk: Option<String>,
     ru: Option<String>,
     en: Option<String>,
@@ -94,27 +91,10 @@ struct Smalltalk {
     thanks: Vec<String>,
 }
 
-/// Parses a TOML file, reporting a syntax error at its line.
-/// `None` when the file is absent or does not parse (the error is reported).
-fn parse_toml<T: DeserializeOwned>(
-    dir: &Path,
-    name: &str,
-    texts: &BTreeMap<&str, &str>,
-    diags: &mut Diagnostics,
-) -> Option<T> {
-    let text = texts.get(name)?;
-    toml::from_str(text)
-        .map_err(|e: toml::de::Error| {
-            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-            diags.push(dir.join(name), line, e.message().trim().to_string());
-        })
-        .ok()
-}
-
-/// A topic or source row, checked: id, titles, and the file it names (with its line).
+/// A topic or sub-topic row, checked: id, titles, and its parent topic (with its line).
 type Titled = (String, PerLang<String>, Option<(String, usize)>);
 
-/// Reads titled rows (topics or sources), checking ids, duplicates and titles.
+/// Reads titled rows (topics or sub-topics), checking ids, duplicates and titles.
 fn titled(
     dir: &Path,
     name: &str,
@@ -150,7 +130,7 @@ fn titled(
                 ),
             }
         }
-        let file_ref = row.file.map(|f| {
+        let file_ref = row.topic.map(|f| {
             let fl = line(f.span());
             (f.into_inner(), fl)
         });
@@ -171,17 +151,51 @@ pub fn build(
     // Only a topics file that parsed can be checked for the required topics:
     // a syntax error is reported once, not as eight missing topics.
     let check_required = topics_file.is_some();
+    let topics_file = topics_file.unwrap_or_default();
     let topics: Vec<Topic> = titled(
         dir,
         "topics.toml",
         texts.get("topics.toml"),
-        topics_file.map(|f| f.topic).unwrap_or_default(),
+        topics_file.topic,
         "topic",
         diags,
     )
     .into_iter()
     .map(|(id, title, _)| Topic { id, title })
     .collect();
+    let mut subtopics: Vec<Subtopic> = Vec::new();
+    for (id, title, parent) in titled(
+        dir,
+        "topics.toml",
+        texts.get("topics.toml"),
+        topics_file.subtopic,
+        "sub-topic",
+        diags,
+    ) {
+        let Some((topic, line)) = parent else {
+            diags.push(
+                dir.join("topics.toml"),
+                1,
+                format!("sub-topic `{id}` needs `topic = \"…\"`, the topic it belongs to"),
+            );
+            continue;
+        };
+        if !topics.iter().any(|t| t.id == topic) {
+            diags.push(
+                dir.join("topics.toml"),
+                line,
+                format!("sub-topic `{id}`: unknown topic `{topic}`"),
+            );
+        }
+        if topics.iter().any(|t| t.id == id) {
+            diags.push(
+                dir.join("topics.toml"),
+                line,
+                format!("sub-topic `{id}` has a topic's id"),
+            );
+        }
+        subtopics.push(Subtopic { id, topic, title });
+    }
     if check_required {
         for required in REQUIRED_TOPICS {
             if !topics.iter().any(|t| t.id == required) {
@@ -194,32 +208,9 @@ pub fn build(
         }
     }
 
-    let sources_file: SourcesFile =
-        parse_toml(dir, "sources.toml", texts, diags).unwrap_or_default();
-    let mut sources = Vec::new();
-    for (id, title, file) in titled(
-        dir,
-        "sources.toml",
-        texts.get("sources.toml"),
-        sources_file.source,
-        "source",
-        diags,
-    ) {
-        if let Some((f, line)) = &file {
-            if !present.contains(&f.as_str()) {
-                diags.push(
-                    dir.join("sources.toml"),
-                    *line,
-                    format!("source file `{f}` is not in the content folder"),
-                );
-            }
-        }
-        sources.push(Source {
-            id,
-            title,
-            file: file.map(|(f, _)| f),
-        });
-    }
+    let sources = facts::sources(dir, texts, present, diags);
+    let facts = facts::facts(dir, texts, &sources, diags);
+    let edition = facts::edition(dir, texts, &sources, &facts, diags);
 
     let synonyms_file: SynonymsFile =
         parse_toml(dir, "synonyms.toml", texts, diags).unwrap_or_default();
@@ -276,7 +267,18 @@ pub fn build(
         .filter_map(|p| p.strip_prefix("passages/")?.strip_suffix(".md"))
         .map(|p| p.rsplit_once('/').unwrap_or(("", p)))
         .collect();
-    let passages = passages(dir, &topics, &sources, &files, parsed, diags);
+    let passages = passages(
+        dir,
+        Known {
+            topics: &topics,
+            subtopics: &subtopics,
+            sources: &sources,
+            facts: &facts,
+            files: &files,
+        },
+        parsed,
+        diags,
+    );
 
     let routing_file: RoutingFile =
         parse_toml(dir, "routing.toml", texts, diags).unwrap_or_default();
@@ -310,23 +312,44 @@ pub fn build(
 
     Content {
         topics,
+        subtopics,
         sources,
+        facts,
+        edition,
         passages,
         synonyms,
         routing,
     }
 }
 
-/// Checks the passages against each other and the other files; `files` are
-/// the (folder, id) of every passage file, parsed or not.
+/// What passages may refer to; `files` are the (folder, id) of every passage
+/// file, parsed or not.
+struct Known<'a> {
+    topics: &'a [Topic],
+    subtopics: &'a [Subtopic],
+    sources: &'a [Source],
+    facts: &'a [Fact],
+    files: &'a [(&'a str, &'a str)],
+}
+
+/// The topic whose passages are the bot's own statements (what it is, its
+/// neutrality): they state no fact of the reform, so they list none.
+pub const OWN_VOICE_TOPIC: &str = "about";
+
+/// Checks the passages against each other and the other files.
 fn passages(
     dir: &Path,
-    topics: &[Topic],
-    sources: &[Source],
-    files: &[(&str, &str)],
+    known: Known<'_>,
     parsed: Vec<Parsed>,
     diags: &mut Diagnostics,
 ) -> Vec<Passage> {
+    let Known {
+        topics,
+        subtopics,
+        sources,
+        facts,
+        files,
+    } = known;
     let mut first_file: HashMap<String, String> = HashMap::new();
     for p in &parsed {
         let shown = p.file.display().to_string();
@@ -365,13 +388,20 @@ fn passages(
                 );
             }
         }
-        for s in &p.sources.0 {
-            if !sources.iter().any(|x| &x.id == s) {
-                diags.push(
+        check_facts(p, sources, facts, diags);
+        if let Some((sub, line)) = &p.subtopic {
+            match subtopics.iter().find(|s| &s.id == sub) {
+                None => diags.push(
                     &p.file,
-                    p.sources.1,
-                    format!("unknown source `{s}`: add it to sources.toml"),
-                );
+                    *line,
+                    format!("unknown sub-topic `{sub}`: add it to topics.toml as a `[[subtopic]]`"),
+                ),
+                Some(s) if &s.topic != topic => diags.push(
+                    &p.file,
+                    *line,
+                    format!("sub-topic `{sub}` belongs to topic `{}`, not `{topic}`", s.topic),
+                ),
+                Some(_) => {}
             }
         }
         for r in &p.related.0 {
@@ -396,7 +426,7 @@ fn passages(
                 .0
                 .iter()
                 .filter_map(|s| sources.iter().find(|x| &x.id == s))
-                .map(|s| s.title.get(lang).encode_utf16().count() + 16)
+                .map(|s| s.publisher.encode_utf16().count() + s.url.len() + 32)
                 .sum();
             let units =
                 t.title.encode_utf16().count() + t.body.encode_utf16().count() + source_line + 4;
@@ -416,6 +446,16 @@ fn passages(
             "missing: passages live in passages/<topic>/<id>.md",
         );
     }
+    for s in subtopics {
+        if !parsed.iter().any(|p| p.subtopic.as_ref().is_some_and(|(x, _)| x == &s.id)) {
+            diags.push(
+                dir.join("topics.toml"),
+                1,
+                format!("sub-topic `{}` has no passages", s.id),
+            );
+        }
+    }
+    super::duplicates::check(&parsed, diags);
     for t in topics {
         if !files.iter().any(|(folder, _)| *folder == t.id) {
             diags.push(
@@ -437,7 +477,9 @@ fn passages(
         .map(|p| Passage {
             id: p.id,
             topic: p.topic.0,
+            subtopic: p.subtopic.map(|(s, _)| s),
             order: p.order,
+            facts: p.facts.0,
             sources: p.sources.0,
             related: p.related.0,
             text: p.text,
@@ -445,4 +487,52 @@ fn passages(
         .collect();
     out.sort_by(|a, b| (rank(&a.topic), a.order, &a.id).cmp(&(rank(&b.topic), b.order, &b.id)));
     out
+}
+
+/// The chain from a passage to its sources: every fact it lists exists, it
+/// lists some unless it speaks in the bot's own voice, and every source shown
+/// under it backs one of its facts.
+fn check_facts(p: &Parsed, sources: &[Source], facts: &[Fact], diags: &mut Diagnostics) {
+    let (listed, facts_line) = (&p.facts.0, p.facts.1);
+    let own_voice = p.topic.0 == OWN_VOICE_TOPIC;
+    if listed.is_empty() && !own_voice {
+        diags.push(
+            &p.file,
+            facts_line,
+            "no facts: list in `facts` the ids from facts.toml of every fact the text states",
+        );
+    }
+    let mut backing: HashSet<&str> = HashSet::new();
+    for f in listed {
+        match facts.iter().find(|x| &x.id == f) {
+            Some(fact) => backing.extend(fact.sources.iter().map(String::as_str)),
+            None => diags.push(
+                &p.file,
+                facts_line,
+                format!("unknown fact `{f}`: add it to facts.toml"),
+            ),
+        }
+    }
+    if p.sources.0.is_empty() && !listed.is_empty() {
+        diags.push(
+            &p.file,
+            p.sources.1,
+            "no source: name in `sources` the source (ids from sources.toml) shown under the answer",
+        );
+    }
+    for s in &p.sources.0 {
+        if !sources.iter().any(|x| &x.id == s) {
+            diags.push(
+                &p.file,
+                p.sources.1,
+                format!("unknown source `{s}`: add it to sources.toml"),
+            );
+        } else if !listed.is_empty() && !backing.contains(s.as_str()) {
+            diags.push(
+                &p.file,
+                p.sources.1,
+                format!("source `{s}` backs none of the passage's facts: show a source of one of them"),
+            );
+        }
+    }
 }

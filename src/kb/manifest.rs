@@ -48,6 +48,10 @@ pub struct Manifest {
     pub topics: String,
     /// Hash of the sources.
     pub sources: String,
+    /// Hash of the fact register and the edition (as-of date). Empty in a
+    /// manifest written before there was a register.
+    #[serde(default)]
+    pub facts: String,
     /// Hash of the synonym groups.
     pub synonyms: String,
     /// Hash of the routing rules (neutrality and out-of-scope words).
@@ -98,6 +102,8 @@ pub struct ContentChanges {
     pub topics: bool,
     /// Whether the sources changed.
     pub sources: bool,
+    /// Whether the fact register or the as-of date changed.
+    pub facts: bool,
     /// Whether the synonym groups changed.
     pub synonyms: bool,
     /// Whether the routing rules changed.
@@ -142,6 +148,7 @@ impl ContentChanges {
         for (changed, what) in [
             (self.topics, "topics changed"),
             (self.sources, "sources changed"),
+            (self.facts, "facts changed"),
             (self.synonyms, "synonyms changed"),
             (self.routing, "routing changed"),
         ] {
@@ -187,8 +194,9 @@ impl Manifest {
             version: version.to_string(),
             stored_at,
             passages,
-            topics: hash(&content.topics),
+            topics: hash(&(&content.topics, &content.subtopics)),
             sources: hash(&content.sources),
+            facts: hash(&(&content.facts, &content.edition)),
             synonyms: hash(&content.synonyms),
             routing: hash(&content.routing),
         }
@@ -244,6 +252,7 @@ impl Manifest {
         let mut changes = ContentChanges {
             topics: self.topics != new.topics,
             sources: self.sources != new.sources,
+            facts: self.facts != new.facts,
             synonyms: self.synonyms != new.synonyms,
             routing: self.routing != new.routing,
             ..ContentChanges::default()
@@ -397,7 +406,7 @@ mod tests {
         assert!(d.topics && !d.sources && !d.synonyms && !d.routing, "{d:?}");
 
         let mut c = old.clone();
-        c.sources[0].title.ru.push('.');
+        c.sources[0].title.push('.');
         let d = m.diff(&manifest(&c));
         assert!(!d.topics && d.sources && !d.synonyms && !d.routing, "{d:?}");
 

@@ -217,9 +217,17 @@ impl Matcher {
         };
 
         let mut ws = words::of_tokens(&tokens);
+        // Only words as written put a question out of scope: a typo guess is
+        // too weak for a veto ("сынады", criticised, is one letter from a
+        // folded "china").
+        let vetoed = self
+            .phrases
+            .find(&ws)
+            .iter()
+            .any(|r| r.2 == Concept::OutOfScope);
         let penalty = self.correct_typos(&mut ws);
         let routes = index::add_concepts(&mut ws, &self.phrases);
-        if routes.iter().any(|r| r.2 == Concept::OutOfScope) {
+        if vetoed {
             return empty(Outcome::OutOfScope);
         }
         // A request to take a side is always answered neutrally. The rest of
