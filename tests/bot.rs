@@ -110,9 +110,15 @@ fn browsing_edits_the_message_in_place_and_goes_back() {
         )),
         "{shown}"
     );
+    // The topic's own passages first, then its sub-topics.
     let passages: Vec<Action> = c
         .passages_of("kurultai")
+        .filter(|p| p.subtopic.is_none())
         .map(|p| Action::Passage(Lang::Kk, p.id.clone()))
+        .chain(
+            c.subtopics_of("kurultai")
+                .map(|s| Action::Topic(Lang::Kk, s.id.clone())),
+        )
         .collect();
     let buttons = actions(&topic);
     assert_eq!(&buttons[..passages.len()], &passages[..]);
@@ -240,6 +246,8 @@ fn an_unsure_match_offers_did_you_mean_buttons() {
         "конституция и всё такое, как там вообще",
         "құрылтай туралы бірдеңе айтшы ей",
         "what about the kurultai thing",
+        "курултай абырвалг шмырдык пумпурум",
+        "qurultai blorf snargle wibble",
     ]
     .into_iter()
     .find(|q| engine.answer(q, None).kind == atazan::reply::Kind::Unsure)

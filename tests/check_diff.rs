@@ -164,8 +164,24 @@ fn added_edited_and_removed_passages_are_listed() {
     c.edit_english(&edited, " Edited for the check test.");
     let removed = unreferenced_passage(&c);
     std::fs::remove_file(c.path(&removed)).unwrap();
+    // A new passage of its own: titles, text and questions no other has.
     let template = c.read(&first_passage(&c.dir, "about"));
-    c.write("passages/about/about-new-test.md", template);
+    let fresh: String = template
+        .split_inclusive('\n')
+        .map(|l| {
+            let (line, nl) = l.strip_suffix('\n').map_or((l, ""), |x| (x, "\n"));
+            if line.starts_with("## ") {
+                format!("{line} zqtest{nl}")
+            } else if let Some(q) = line.strip_prefix("? ") {
+                format!("? {q} zqtest{nl}")
+            } else if line.starts_with("+++") || line.contains(" = ") || line.trim().is_empty() {
+                l.to_string()
+            } else {
+                format!("A new test passage, zqtest.{nl}")
+            }
+        })
+        .collect();
+    c.write("passages/about/about-new-test.md", fresh);
 
     let r = c.check();
     let header = r
@@ -211,11 +227,17 @@ fn a_passage_moved_to_another_topic_names_both() {
     let rel = unreferenced_passage(&c);
     let (id, from) = (id_of(&rel), topic_of(&rel).to_string());
     let to = if from == "about" { "overview" } else { "about" };
-    let text = c.read(&rel).replacen(
-        &format!("topic = \"{from}\""),
-        &format!("topic = \"{to}\""),
-        1,
-    );
+    // A sub-topic belongs to its topic: the moved passage leaves it.
+    let text: String = c
+        .read(&rel)
+        .replacen(
+            &format!("topic = \"{from}\""),
+            &format!("topic = \"{to}\""),
+            1,
+        )
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("subtopic ="))
+        .collect();
     std::fs::remove_file(c.path(&rel)).unwrap();
     c.write(&format!("passages/{to}/{id}.md"), text);
     let r = c.check();
@@ -243,14 +265,14 @@ fn topics_sources_synonyms_and_routing_are_named() {
         topics.replacen(&kurultai, "en = \"The Kurultai (renamed)\"", 1),
     );
     let sources = c.read("sources.toml");
-    let en = sources
+    let title = sources
         .lines()
-        .find(|l| l.trim_start().starts_with("en ="))
-        .expect("an English source title")
+        .find(|l| l.trim_start().starts_with("title ="))
+        .expect("a source title")
         .to_string();
     c.write(
         "sources.toml",
-        sources.replacen(&en, "en = \"A renamed source\"", 1),
+        sources.replacen(&title, "title = \"A renamed source\"", 1),
     );
     let synonyms = c.read("synonyms.toml");
     c.write(

@@ -371,8 +371,14 @@ fn chat_browses_topics_and_answers() {
             );
         }
     }
-    // "1": the passages of the first topic.
-    let passages: Vec<_> = content.passages_of(&first_topic.id).collect();
+    // "1": the passages of the first topic, and its sub-topics.
+    let passages: Vec<_> = content
+        .passages_of(&first_topic.id)
+        .filter(|p| p.subtopic.is_none())
+        .collect();
+    for s in content.subtopics_of(&first_topic.id) {
+        assert!(seg[2].contains(s.title.kk.as_str()), "{}", seg[2]);
+    }
     for p in &passages {
         assert!(
             seg[2].contains(p.text.kk.title.as_str()),

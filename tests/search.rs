@@ -260,5 +260,10 @@ fn words_both_languages_share_are_answered_in_the_preferred_language() {
     assert_eq!(lang("who is Baigozhaev", Lang::Kk), Lang::En);
     // Never a language the script cannot be: Cyrillic is not English.
     assert_ne!(lang("Байгожаев", Lang::En), Lang::En);
-    assert_ne!(lang("Kurultai", Lang::Ru), Lang::Ru);
+    // Russian typed in Latin letters is Russian, whatever the user prefers.
+    assert_eq!(
+        lang("skolko deputatov budet v kurultae", Lang::Kk),
+        Lang::Ru
+    );
+    assert_eq!(lang("kogda byl referendum", Lang::En), Lang::Ru);
 }

@@ -126,9 +126,7 @@ fn show(out: &mut impl Write, screen: &Screen) -> Result<()> {
             Block::Breadcrumb(path) => writeln!(out, "[{}]", path.join(" › "))?,
             Block::Title(s) => writeln!(out, "{s}\n")?,
             Block::Text(s) | Block::Note(s) => writeln!(out, "{s}\n")?,
-            Block::Sources(label, s) => {
-                writeln!(out, "{label}: {}\n", dialog::cite_lines(s))?
-            }
+            Block::Sources(label, s) => writeln!(out, "{label}: {}\n", dialog::cite_lines(s))?,
         }
     }
     for (i, b) in screen.buttons().enumerate() {

@@ -93,7 +93,10 @@ fn copied_texts(parsed: &[Parsed], lang: Lang, diags: &mut Diagnostics) {
                 *shared.entry(j).or_default() += 1;
             }
         }
-        if let Some((&j, &n)) = shared.iter().max_by_key(|(j, n)| (**n, std::cmp::Reverse(**j))) {
+        if let Some((&j, &n)) = shared
+            .iter()
+            .max_by_key(|(j, n)| (**n, std::cmp::Reverse(**j)))
+        {
             if n as f32 >= COPIED * s.len() as f32 {
                 let p = &parsed[i];
                 diags.push(

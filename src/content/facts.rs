@@ -82,11 +82,14 @@ impl SourceDate {
 pub fn valid_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
-    let in_range = |p: &str, lo: u32, hi: u32| p.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n));
+    let in_range =
+        |p: &str, lo: u32, hi: u32| p.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n));
     match parts.as_slice() {
         [y] => num(y, 4),
         [y, m] => num(y, 4) && num(m, 2) && in_range(m, 1, 12),
-        [y, m, d] => num(y, 4) && num(m, 2) && num(d, 2) && in_range(m, 1, 12) && in_range(d, 1, 31),
+        [y, m, d] => {
+            num(y, 4) && num(m, 2) && num(d, 2) && in_range(m, 1, 12) && in_range(d, 1, 31)
+        }
         _ => false,
     }
 }
@@ -243,7 +246,11 @@ pub fn sources(
                 accessed: true,
             },
             (Some(_), Some(_)) => {
-                diags.push(&file, n, format!("source `{id}`: give `date` or `accessed`, not both"));
+                diags.push(
+                    &file,
+                    n,
+                    format!("source `{id}`: give `date` or `accessed`, not both"),
+                );
                 continue;
             }
             (None, None) => {
@@ -259,12 +266,19 @@ pub fn sources(
             diags.push(
                 &file,
                 n,
-                format!("source `{id}`: `{}` is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", date.date),
+                format!(
+                    "source `{id}`: `{}` is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+                    date.date
+                ),
             );
         }
         if let Some(f) = &row.file {
             if !present.contains(&f.as_str()) {
-                diags.push(&file, n, format!("source file `{f}` is not in the content folder"));
+                diags.push(
+                    &file,
+                    n,
+                    format!("source file `{f}` is not in the content folder"),
+                );
             }
         }
         out.push(Source {
@@ -356,9 +370,16 @@ pub fn edition(
     let n = line_of(text, row.as_of.span().start);
     let as_of = row.as_of.into_inner();
     if as_of.len() != 10 || !valid_date(&as_of) {
-        diags.push(&file, n, format!("`as_of = \"{as_of}\"` is not a date (YYYY-MM-DD)"));
+        diags.push(
+            &file,
+            n,
+            format!("`as_of = \"{as_of}\"` is not a date (YYYY-MM-DD)"),
+        );
     } else {
-        let used: HashSet<&str> = facts.iter().flat_map(|f| f.sources.iter().map(String::as_str)).collect();
+        let used: HashSet<&str> = facts
+            .iter()
+            .flat_map(|f| f.sources.iter().map(String::as_str))
+            .collect();
         if let Some(newest) = sources
             .iter()
             .filter(|s| !s.date.accessed && used.contains(s.id.as_str()))
@@ -394,6 +415,10 @@ pub fn edition(
 /// Source and fact ids follow the dossier (`S29`, `F055`): letters and digits.
 fn check_id_loose(file: &Path, line: usize, id: &str, diags: &mut Diagnostics) {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        diags.push(file, line, format!("id `{id}` may use only letters, digits and `-`"));
+        diags.push(
+            file,
+            line,
+            format!("id `{id}` may use only letters, digits and `-`"),
+        );
     }
 }

@@ -399,7 +399,10 @@ fn passages(
                 Some(s) if &s.topic != topic => diags.push(
                     &p.file,
                     *line,
-                    format!("sub-topic `{sub}` belongs to topic `{}`, not `{topic}`", s.topic),
+                    format!(
+                        "sub-topic `{sub}` belongs to topic `{}`, not `{topic}`",
+                        s.topic
+                    ),
                 ),
                 Some(_) => {}
             }
@@ -447,7 +450,10 @@ fn passages(
         );
     }
     for s in subtopics {
-        if !parsed.iter().any(|p| p.subtopic.as_ref().is_some_and(|(x, _)| x == &s.id)) {
+        if !parsed
+            .iter()
+            .any(|p| p.subtopic.as_ref().is_some_and(|(x, _)| x == &s.id))
+        {
             diags.push(
                 dir.join("topics.toml"),
                 1,
@@ -531,7 +537,9 @@ fn check_facts(p: &Parsed, sources: &[Source], facts: &[Fact], diags: &mut Diagn
             diags.push(
                 &p.file,
                 p.sources.1,
-                format!("source `{s}` backs none of the passage's facts: show a source of one of them"),
+                format!(
+                    "source `{s}` backs none of the passage's facts: show a source of one of them"
+                ),
             );
         }
     }

@@ -38,9 +38,9 @@ type GramMap<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
 #[derive(Debug)]
 pub struct LangId {
     /// Gram hash → log probability per class.
-    grams: GramMap<[f32; 4]>,
+    grams: GramMap<[f32; CLASSES]>,
     /// Log probability of a gram a class never showed.
-    unseen: [f32; 4],
+    unseen: [f32; CLASSES],
 }
 
 /// Russian look-alikes for the Kazakh letters, as people type without a
@@ -127,13 +127,19 @@ enum Class {
     Ru = 1,
     KkLatin = 2,
     En = 3,
+    /// Russian typed in Latin letters ("skolko deputatov"): trained on the
+    /// Russian content folded to Latin, answered in Russian.
+    RuLatin = 4,
 }
+
+/// How many classes the model tells apart.
+const CLASSES: usize = 5;
 
 impl Class {
     fn lang(self) -> Lang {
         match self {
             Class::KkCyrillic | Class::KkLatin => Lang::Kk,
-            Class::Ru => Lang::Ru,
+            Class::Ru | Class::RuLatin => Lang::Ru,
             Class::En => Lang::En,
         }
     }
@@ -169,8 +175,8 @@ impl LangId {
                 add(lang, word, 3.0);
             }
         }
-        let mut counts: GramMap<[f32; 4]> = GramMap::default();
-        let mut totals = [0f32; 4];
+        let mut counts: GramMap<[f32; CLASSES]> = GramMap::default();
+        let mut totals = [0f32; CLASSES];
         for ((lang, word), weight) in &words {
             let mut count = |class: Class, form: &str| {
                 grams(form, |g| {
@@ -187,7 +193,10 @@ impl LangId {
                     count(Class::KkLatin, &fold::key(word));
                 }
                 (Lang::Kk, false) => count(Class::KkLatin, &form(word)),
-                (Lang::Ru, true) => count(Class::Ru, &form(word)),
+                (Lang::Ru, true) => {
+                    count(Class::Ru, &form(word));
+                    count(Class::RuLatin, &fold::key(word));
+                }
                 (Lang::En, false) => count(Class::En, &form(word)),
                 // A Latin word in a Russian text, or the reverse, teaches nothing.
                 _ => {}
@@ -234,13 +243,13 @@ impl LangId {
             return None;
         }
         let cyrillic = cyr >= lat;
-        let classes = if cyrillic {
-            [Class::KkCyrillic, Class::Ru]
+        let classes: &[Class] = if cyrillic {
+            &[Class::KkCyrillic, Class::Ru]
         } else {
-            [Class::KkLatin, Class::En]
+            &[Class::KkLatin, Class::En, Class::RuLatin]
         };
         // Kazakh is the state language: when the letters cannot tell, answer in Kazakh.
-        let mut score = [KAZAKH_PRIOR, 0.0];
+        let mut score = [KAZAKH_PRIOR, 0.0, 0.0];
         let mut told = false;
         // The first words tell the language as well as all of them would.
         for w in words.iter().take(DETECT_WORDS) {
@@ -263,9 +272,11 @@ impl LangId {
                 }
             });
         }
-        let margin = score[0] - score[1];
+        let mut order: Vec<usize> = (0..classes.len()).collect();
+        order.sort_by(|&a, &b| score[b].total_cmp(&score[a]));
+        let margin = score[order[0]] - score[order[1]];
         Some(Guess {
-            lang: classes[usize::from(margin < 0.0)].lang(),
+            lang: classes[order[0]].lang(),
             decided: told || margin.abs() >= DECIDED_MARGIN,
             cyrillic,
         })

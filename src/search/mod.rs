@@ -225,6 +225,13 @@ impl Matcher {
             .find(&ws)
             .iter()
             .any(|r| r.2 == Concept::OutOfScope);
+        // Content words the content knows as written: a question whose every
+        // shared word is a typo guess ("погода" one letter from "полгода") is
+        // answered only when a guess is the reform's own vocabulary.
+        let known_as_written = ws
+            .iter()
+            .filter(|w| w.role.is_none())
+            .any(|w| w.terms.iter().any(|t| self.index.terms.contains_key(t)));
         let penalty = self.correct_typos(&mut ws);
         let routes = index::add_concepts(&mut ws, &self.phrases);
         if vetoed {
@@ -315,7 +322,7 @@ impl Matcher {
             terms = ?ws.iter().filter(|w| w.role != Some(Role::Stop)).map(|w| &w.terms).collect::<Vec<_>>(),
             ?ranked, confidence, needed, "scored"
         );
-        let outcome = if confidence >= needed {
+        let outcome = if confidence >= needed && (known_as_written || best.anchored) {
             Outcome::Answer(top)
         } else if best.anchored {
             Outcome::Unsure
