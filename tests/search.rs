@@ -267,3 +267,39 @@ fn words_both_languages_share_are_answered_in_the_preferred_language() {
     );
     assert_eq!(lang("kogda byl referendum", Lang::En), Lang::Ru);
 }
+
+#[test]
+fn the_reforms_words_said_of_another_entity_are_out_of_scope() {
+    let e = engine();
+    // An owner the content never names, before the word in Kazakh, as a name
+    // after it in Russian and English.
+    for q in [
+        "Alatau zauytynyñ vitse-prezidentı kım?",
+        "Фирманың вице-президенті кім",
+        "сколько депутатов в курултае Татарстана",
+        "what does the vice-president of Tesla do",
+    ] {
+        let r = e.answer(q, None);
+        assert!(!r.answered, "{q} → {:?}", r.passage);
+    }
+    // The same words about the reform are answered.
+    for q in [
+        "Зачем нужен вице-президент?",
+        "вице-президент кім?",
+        "who appoints the vice-president",
+    ] {
+        let r = e.answer(q, None);
+        assert_eq!(r.topic.as_deref(), Some("vice-president"), "{q}");
+    }
+}
+
+#[test]
+fn a_word_only_a_guess_or_only_in_a_text_does_not_answer() {
+    let e = engine();
+    // "погода" is one letter from "полгода"; "курс" is in a passage's text
+    // ("the country's course"), never in a way of asking for it.
+    for q in ["погода?", "курс доллара"] {
+        let r = e.answer(q, None);
+        assert!(!r.answered, "{q} → {:?}", r.passage);
+    }
+}

@@ -156,6 +156,40 @@ impl Matcher {
     }
 
     /// Adds to every word the index does not know the terms within its
+    /// Whether a word of the reform's own vocabulary is said of something the
+    /// content never names: "KIMEP universitetınıñ vitse-prezidentı",
+    /// "башқұрт құрылтайы", "курултай Башкортостана". Kazakh puts the owner
+    /// before the word; Russian and English may put it after ("of X"), a word
+    /// or two on.
+    /// An owner is a word the content does not know even as a typo: a
+    /// misspelt word of the content is more often the question's own.
+    fn names_another_entity(&self, ws: &[words::Word], lang: Lang) -> bool {
+        let id = |t: &String| self.index.terms.get(t).copied();
+        let core = |w: &words::Word| {
+            w.terms
+                .iter()
+                .any(|t| id(t).is_some_and(|i| self.anchors[i as usize]))
+        };
+        // In Russian and English an unknown word beside the reform's word is
+        // as often a verb ("зачем нужен вице-президент"): only a name there
+        // is an owner.
+        let owner = |j: usize| {
+            let w = &ws[j];
+            w.role.is_none()
+                && !w.terms.iter().any(|t| id(t).is_some())
+                && w.key.chars().any(char::is_alphabetic)
+                && (lang == Lang::Kk || w.name)
+        };
+        ws.iter()
+            .enumerate()
+            .filter(|(_, w)| core(w))
+            .any(|(i, _)| {
+                let before = i.checked_sub(1).is_some_and(owner);
+                let after = lang != Lang::Kk && (i + 1..ws.len().min(i + 3)).any(owner);
+                before || after
+            })
+    }
+
     /// allowed edits, and returns how much less each such term scores. This
     /// runs before phrases are found, so a misspelt "vice-presdent" still
     /// reaches its synonym group.
@@ -234,7 +268,7 @@ impl Matcher {
             .any(|w| w.terms.iter().any(|t| self.index.terms.contains_key(t)));
         let penalty = self.correct_typos(&mut ws);
         let routes = index::add_concepts(&mut ws, &self.phrases);
-        if vetoed {
+        if vetoed || self.names_another_entity(&ws, lang) {
             return empty(Outcome::OutOfScope);
         }
         // A request to take a side is always answered neutrally. The rest of
@@ -322,13 +356,29 @@ impl Matcher {
             terms = ?ws.iter().filter(|w| w.role != Some(Role::Stop)).map(|w| &w.terms).collect::<Vec<_>>(),
             ?ranked, confidence, needed, "scored"
         );
-        let outcome = if confidence >= needed && (known_as_written || best.anchored) {
-            Outcome::Answer(top)
-        } else if best.anchored {
-            Outcome::Unsure
-        } else {
-            Outcome::Unknown
+        // Outside the reform's own vocabulary, a passage must share a word
+        // with a way of asking for it: a word only its text happens to use
+        // ("курс" in "the country's course") does not make "курс доллара"
+        // a question for it.
+        let asked_like = || {
+            ws.iter()
+                .filter(|w| w.role.is_none())
+                .flat_map(|w| w.terms.iter())
+                .filter_map(|t| self.index.terms.get(t))
+                .any(|id| {
+                    self.index.questions[top]
+                        .iter()
+                        .any(|q| q.terms.binary_search(id).is_ok())
+                })
         };
+        let outcome =
+            if confidence >= needed && (best.anchored || (known_as_written && asked_like())) {
+                Outcome::Answer(top)
+            } else if best.anchored {
+                Outcome::Unsure
+            } else {
+                Outcome::Unknown
+            };
         Match {
             lang,
             outcome,
