@@ -260,7 +260,9 @@ fn synthetic(real: &Content, n: usize) -> Content {
         passages.push(Passage {
             id: rename(&p.id),
             topic: p.topic.clone(),
+            subtopic: p.subtopic.clone(),
             order: p.order,
+            facts: p.facts.clone(),
             sources: p.sources.clone(),
             related: p.related.iter().map(|r| rename(r)).collect(),
             text,

@@ -77,7 +77,7 @@ pub fn chat(config: &atazan::config::Config) -> Result<ExitCode> {
             }
             "/start" => dialog::start(&engine, lang, words.next().unwrap_or("")),
             "/topics" => dialog::menu(&engine, lang),
-            "/about" => dialog::about(&engine, lang, &dialog::Imprint::of(&config)),
+            "/about" => dialog::about(&engine, lang, &dialog::Imprint::of(config)),
             "/lang" => {
                 // In the terminal `/lang` fixes the answer language too:
                 // there is no Telegram profile to tell the menu language by.

@@ -167,7 +167,9 @@ pub fn export(content: &Path) -> Result<ExitCode> {
                     .collect(),
                 related: &p.related,
             };
-            serde_json::to_writer(&mut out, &row).context("writing JSON")?;
+            serde_json::to_writer(&mut out, &row)
+                .map_err(std::io::Error::from)
+                .context("writing JSON")?;
             writeln!(out).context("writing JSON")?;
         }
     }
