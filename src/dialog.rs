@@ -317,12 +317,7 @@ fn suggestion_rows(engine: &Engine, reply: &Reply) -> Vec<Vec<Button>> {
         .suggestions
         .iter()
         .filter_map(|id| engine.content.passage(id))
-        .map(|p| {
-            vec![Button {
-                label: p.text.get(reply.lang).title.clone(),
-                action: Action::Passage(reply.lang, p.id.clone()),
-            }]
-        })
+        .map(|p| passage_button(p, reply.lang))
         .collect()
 }
 
@@ -491,12 +486,7 @@ pub fn about(engine: &Engine, lang: Lang, imprint: &Imprint) -> Screen {
             .content
             .passages_of("about")
             .skip(1)
-            .map(|p| {
-                vec![Button {
-                    label: p.text.get(lang).title.clone(),
-                    action: Action::Passage(lang, p.id.clone()),
-                }]
-            })
+            .map(|p| passage_button(p, lang))
             .collect();
     }
     s.blocks.push(Block::Text(crate::i18n::operator(

@@ -44,7 +44,8 @@ pub enum FactStatus {
 /// When a source was published (or, for an undated reference page, read).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceDate {
-    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`: sorts as a date (a year or a
+    /// month before the days in it).
     pub date: String,
     /// The page shows no date; this one is inferred from its content.
     pub approx: bool,
@@ -70,11 +71,6 @@ impl SourceDate {
         } else {
             numeric
         }
-    }
-
-    /// The date as a sortable key (`2026-07-01`); a year or month sorts first.
-    pub fn key(&self) -> &str {
-        &self.date
     }
 }
 
@@ -209,13 +205,9 @@ pub fn sources(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for row in rows.source {
-        let n = line_of(text, row.id.span().start);
-        let id = row.id.into_inner();
-        check_id_loose(&file, n, &id, diags);
-        if !seen.insert(id.clone()) {
-            diags.push(&file, n, format!("duplicate source id `{id}`"));
+        let Some((id, n)) = new_id(&file, text, row.id, "source", &mut seen, diags) else {
             continue;
-        }
+        };
         for (value, what) in [
             (&row.publisher, "publisher"),
             (&row.title, "title"),
@@ -310,24 +302,18 @@ pub fn facts(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for row in rows.fact {
-        let n = line_of(text, row.id.span().start);
-        let id = row.id.into_inner();
-        check_id_loose(&file, n, &id, diags);
-        if !seen.insert(id.clone()) {
-            diags.push(&file, n, format!("duplicate fact id `{id}`"));
+        let Some((id, n)) = new_id(&file, text, row.id, "fact", &mut seen, diags) else {
             continue;
-        }
+        };
         if row.text.trim().is_empty() {
             diags.push(&file, n, format!("fact `{id}` has no `text`"));
         }
-        match (row.status, row.sources.is_empty()) {
-            (FactStatus::Unknown, _) => {}
-            (_, true) => diags.push(
+        if row.status != FactStatus::Unknown && row.sources.is_empty() {
+            diags.push(
                 &file,
                 n,
                 format!("fact `{id}` has no source: name the sources that state it (ids from sources.toml)"),
-            ),
-            _ => {}
+            );
         }
         for s in &row.sources {
             if !sources.iter().any(|x| &x.id == s) {
@@ -383,9 +369,9 @@ pub fn edition(
         if let Some(newest) = sources
             .iter()
             .filter(|s| !s.date.accessed && used.contains(s.id.as_str()))
-            .max_by(|a, b| a.date.key().cmp(b.date.key()))
+            .max_by(|a, b| a.date.date.cmp(&b.date.date))
         {
-            if newest.date.key() > as_of.as_str() {
+            if newest.date.date > as_of {
                 diags.push(
                     &file,
                     n,
@@ -412,13 +398,28 @@ pub fn edition(
     }
 }
 
+/// A row's id and its line, unless it repeats an earlier row's (reported).
 /// Source and fact ids follow the dossier (`S29`, `F055`): letters and digits.
-fn check_id_loose(file: &Path, line: usize, id: &str, diags: &mut Diagnostics) {
+fn new_id(
+    file: &Path,
+    text: &str,
+    id: Spanned<String>,
+    kind: &str,
+    seen: &mut HashSet<String>,
+    diags: &mut Diagnostics,
+) -> Option<(String, usize)> {
+    let n = line_of(text, id.span().start);
+    let id = id.into_inner();
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         diags.push(
             file,
-            line,
+            n,
             format!("id `{id}` may use only letters, digits and `-`"),
         );
     }
+    if !seen.insert(id.clone()) {
+        diags.push(file, n, format!("duplicate {kind} id `{id}`"));
+        return None;
+    }
+    Some((id, n))
 }

@@ -155,12 +155,12 @@ impl Matcher {
         })
     }
 
-    /// Adds to every word the index does not know the terms within its
     /// Whether a word of the reform's own vocabulary is said of something the
     /// content never names: "KIMEP universitetınıñ vitse-prezidentı",
     /// "башқұрт құрылтайы", "курултай Башкортостана". Kazakh puts the owner
     /// before the word; Russian and English may put it after ("of X"), a word
     /// or two on.
+    ///
     /// An owner is a word the content does not know even as a typo: a
     /// misspelt word of the content is more often the question's own.
     fn names_another_entity(&self, ws: &[words::Word], lang: Lang) -> bool {
@@ -190,6 +190,7 @@ impl Matcher {
             })
     }
 
+    /// Adds to every word the index does not know the terms within its
     /// allowed edits, and returns how much less each such term scores. This
     /// runs before phrases are found, so a misspelt "vice-presdent" still
     /// reaches its synonym group.
