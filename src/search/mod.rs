@@ -15,6 +15,7 @@
 //!    the reform's own vocabulary (a `core` synonym group) needs only
 //!    [`MIN_CONFIDENCE_ANCHORED`].
 
+mod clauses;
 pub mod index;
 pub mod langid;
 pub mod phrases;
@@ -228,11 +229,27 @@ impl Matcher {
         let question = truncate(question, MAX_QUESTION_CHARS);
         let mut tokens = crate::text::tokens(question);
         tokens.truncate(MAX_WORDS);
+        // The whole message tells the language best; the clause that asks
+        // tells what it is about.
+        let lang = self.language(&tokens, choice);
+        if let Some(clause) = clauses::asking(question) {
+            let mut ctokens = crate::text::tokens(clause);
+            ctokens.truncate(MAX_WORDS);
+            let m = self.find_in(ctokens, lang, forced);
+            if m.passage().is_some() {
+                return m;
+            }
+        }
+        self.find_in(tokens, lang, forced)
+    }
+
+    /// The language to answer `tokens` in, as `choice` asks.
+    fn language(&self, tokens: &[crate::text::Token], choice: LangChoice) -> Lang {
         let guess = || {
             self.langid
                 .guess_words(&tokens.iter().map(|t| t.word.as_str()).collect::<Vec<_>>())
         };
-        let lang = match choice {
+        match choice {
             LangChoice::Force(l) => l,
             LangChoice::Detect => guess().map_or(Lang::Kk, |g| g.lang),
             LangChoice::Prefer(preferred) => match guess() {
@@ -243,7 +260,11 @@ impl Matcher {
                 Some(g) => g.lang,
                 None => preferred,
             },
-        };
+        }
+    }
+
+    /// The match of one message or clause, answered in `lang`.
+    fn find_in(&self, tokens: Vec<crate::text::Token>, lang: Lang, forced: Option<Lang>) -> Match {
         let empty = |outcome| Match {
             lang,
             outcome,
