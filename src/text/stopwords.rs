@@ -25,7 +25,8 @@ const KK_STOP: &str = "мен сен ол біз сіз олар менің се
     қарай сияқты секілді ретінде бойынша жоқ бар иә ия емес ма ме ба бе па пе ше шы ші ау ай еді екен болып
     болса бола болады болатын деп деген дегеніміз дейді айтты айтып айтшы айтыңызшы өте тым әр барлық бәрі
     бүкіл кейбір біраз ал сонда мұнда осында сонымен яғни мысалы шынымен рас білгім білейін келеді өзі
-    қысқаша қысқа қарапайым дәл нақ";
+    қысқаша қысқа қарапайым дәл нақ әлде жай біреу біреудің біреулер ешкім ештеңе тіпті бәлкім шынында
+    шыныңды әрине сірә шамасы сосын содан кейде әйтеуір солай осылай былай айтады деседі дейсің естідім";
 const KK_QUESTION: &str = "қанша неше нешеу қашан қайда қалай не неге неліктен кім кімге кімнің кімді қандай қай қайсы несі нені";
 const RU_STOP: &str = "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее
     мне было вот от меня еще нет о об из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас
@@ -36,7 +37,8 @@ const RU_STOP: &str = "и в во не что он на я с со как а т�
     чуть том нельзя такой им более всегда конечно всю между это эта те который которая которые весь вообще
     просто очень нужно типа короче слушай скажи скажите пожалуйста подскажите расскажи расскажите объясни
     хочу знать интересно ваще че чё станет стало коротко кратко вкратце простыми
-    простому двух словах словами именно самое собственно неужели";
+    простому двух словах словами именно самое собственно неужели говорят говорит сказал сказали слышал
+    слышала читал читала вроде реально кажется наверное либо якобы мол дескать ага ок окей блин";
 const RU_QUESTION: &str =
     "сколько когда где почему зачем кто кого кому какой какая какие каким какое как чем";
 const EN_STOP: &str = "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
@@ -48,7 +50,8 @@ const EN_STOP: &str = "i me my myself we our ours ourselves you your yours yours
     please tell explain know get got really actually like whats im going gonna briefly brief
     short simple simply nutshell words exactly whether don't doesn't didn't isn't aren't wasn't
     weren't won't can't couldn't wouldn't shouldn't haven't hasn't hadn't it's i'm i've i'd you're
-    they're that's there's";
+    they're that's there's heard hear says said saying apparently supposedly ok okay anyway basically
+    kinda wanna nah yeah yep lol guys thing things stuff";
 const EN_QUESTION: &str = "what how when where why who whom which many much";
 
 fn table() -> &'static HashMap<String, Role> {
