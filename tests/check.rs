@@ -504,6 +504,29 @@ fn an_out_of_scope_term_that_refuses_an_example_question() {
     assert_diag(&c.check(), &c.path(&rel), n, &["out of scope"]);
 }
 
+/// The calm answer to an insult must exist, named at its line in routing.toml.
+#[test]
+fn an_insult_routed_to_a_missing_passage() {
+    let c = ContentCopy::new();
+    let text = c.read("routing.toml");
+    c.write(
+        "routing.toml",
+        text.replacen(
+            "passage = \"about-feedback\"",
+            "passage = \"about-calm\"",
+            1,
+        ),
+    );
+    let routing = c.read("routing.toml");
+    let n = line_where(&routing, |l| l.contains("about-calm"));
+    assert_diag(
+        &c.check(),
+        &c.path("routing.toml"),
+        n,
+        &["unknown passage", "about-calm"],
+    );
+}
+
 // The fact register: passage → fact → source, each link checked.
 
 #[test]

@@ -303,3 +303,41 @@ fn a_word_only_a_guess_or_only_in_a_text_does_not_answer() {
         assert!(!r.answered, "{q} → {:?}", r.passage);
     }
 }
+
+#[test]
+fn an_insult_alone_gets_a_calm_word_and_around_a_question_is_ignored() {
+    for (q, lang) in [
+        ("ақымақ бот", Lang::Kk),
+        ("сен пайдасыз ботсың", Lang::Kk),
+        ("тупой бот", Lang::Ru),
+        ("you are a useless bot", Lang::En),
+    ] {
+        let r = ask(q);
+        assert_eq!(r.passage.as_deref(), Some("about-feedback"), "{q}");
+        assert_eq!(r.lang, lang, "{q}");
+    }
+    // The bot's name beside an insult is part of it, not a question about the bot.
+    let r = ask("тупой бот, когда был референдум?");
+    assert_eq!(r.topic.as_deref(), Some("referendum"));
+    let r = ask("stupid bot, how many deputies will the Kurultai have?");
+    assert!(r.text.contains("145"), "{}", r.text);
+    // Without an insult, the bot's name asks about the bot.
+    assert_eq!(
+        ask("what is this bot").passage.as_deref(),
+        Some("about-bot")
+    );
+}
+
+#[test]
+fn a_long_message_is_read_from_the_clause_that_asks() {
+    // The story names another country and a job; the question is about the reform.
+    let q = "Здравствуйте, я водитель из Костаная, часто езжу в Россию и Китай, дома бываю редко. \
+             Соседка рассказывает разное, а я не понимаю. Сколько депутатов будет в Курултае?";
+    let r = ask(q);
+    assert_eq!(r.passage.as_deref(), Some("kurultai-size"));
+    assert!(r.text.contains("145"));
+    // A story with no question the bot can answer is still refused.
+    let q = "I'm a baker in Almaty and I get up at four every morning to start the ovens. \
+             My neighbour keeps telling me about his garden. What flour makes the best bread?";
+    assert!(!ask(q).answered);
+}

@@ -182,6 +182,18 @@ pub struct Routing {
     /// Thanks ("рахмет", "спасибо", "thanks"), answered like greetings.
     #[serde(default)]
     pub thanks: PerLang<Vec<String>>,
+    /// The passage that answers a message that only insults the bot: a calm
+    /// word on what it is and how to tell it it was wrong.
+    #[serde(default)]
+    pub insult_passage: Option<String>,
+    /// Insults ("ақымақ", "тупой", "useless"), in any language. Around a real
+    /// question they are ignored and the question is answered.
+    #[serde(default)]
+    pub insults: Vec<String>,
+    /// Words naming the bot ("бот", "bot"): beside an insult they are part of
+    /// it, not a question about the bot.
+    #[serde(default)]
+    pub bot_names: Vec<String>,
 }
 
 impl Content {

@@ -59,6 +59,18 @@ struct RoutingFile {
     out_of_scope: Option<OutOfScope>,
     #[serde(default)]
     smalltalk: Option<PerLang<Smalltalk>>,
+    #[serde(default)]
+    insult: Option<Insult>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Insult {
+    passage: Spanned<String>,
+    #[serde(default)]
+    phrases: Vec<String>,
+    #[serde(default)]
+    bot: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -283,12 +295,13 @@ pub fn build(
     let routing_file: RoutingFile =
         parse_toml(dir, "routing.toml", texts, diags).unwrap_or_default();
     let mut routing = Routing::default();
-    if let Some(n) = routing_file.neutrality {
+    // A routed passage must exist: its file is named at the line naming it.
+    let routed = |passage: Spanned<String>, diags: &mut Diagnostics| {
         let line = texts
             .get("routing.toml")
-            .map(|t| line_of(t, n.passage.span().start))
+            .map(|t| line_of(t, passage.span().start))
             .unwrap_or(1);
-        let id = n.passage.into_inner();
+        let id = passage.into_inner();
         if !files.iter().any(|(_, f)| *f == id) {
             diags.push(
                 dir.join("routing.toml"),
@@ -296,11 +309,19 @@ pub fn build(
                 format!("unknown passage `{id}`"),
             );
         }
-        routing.neutrality_passage = Some(id);
+        id
+    };
+    if let Some(n) = routing_file.neutrality {
+        routing.neutrality_passage = Some(routed(n.passage, diags));
         routing.neutrality_phrases = n.phrases;
         routing.judgement = n.judgement;
         routing.choice = n.choice;
         routing.procedure = n.procedure;
+    }
+    if let Some(i) = routing_file.insult {
+        routing.insult_passage = Some(routed(i.passage, diags));
+        routing.insults = i.phrases;
+        routing.bot_names = i.bot;
     }
     if let Some(o) = routing_file.out_of_scope {
         routing.out_of_scope = o.terms;

@@ -111,6 +111,8 @@ pub struct Matcher {
     typos: TypoIndex,
     langid: LangId,
     neutrality: Option<usize>,
+    /// The passage answering a message that only insults the bot.
+    insult: Option<usize>,
     /// Per term: whether it is the concept of a core synonym group, the
     /// reform's own vocabulary (see [`MIN_CONFIDENCE_ANCHORED`]).
     anchors: Vec<bool>,
@@ -132,11 +134,12 @@ impl Matcher {
                     .filter(|(t, _)| !t.starts_with('#'))
                     .map(|(t, &id)| (id, t.as_str())),
             );
-            let neutrality = content
-                .routing
-                .neutrality_passage
-                .as_deref()
-                .and_then(|id| content.passages.iter().position(|p| p.id == id));
+            let position = |id: &Option<String>| {
+                id.as_deref()
+                    .and_then(|id| content.passages.iter().position(|p| p.id == id))
+            };
+            let neutrality = position(&content.routing.neutrality_passage);
+            let insult = position(&content.routing.insult_passage);
             let mut anchors = vec![false; index.names.len()];
             for (g, _) in content.synonyms.iter().enumerate().filter(|(_, g)| g.core) {
                 if let Some(&t) = index.terms.get(&index::concept_term(g as u32)) {
@@ -151,6 +154,7 @@ impl Matcher {
                     .join()
                     .unwrap_or_else(|e| std::panic::resume_unwind(e)),
                 neutrality,
+                insult,
                 anchors,
             }
         })
@@ -298,12 +302,15 @@ impl Matcher {
         // ("we argue whether unity or sovereignty matters most: who is right?"
         // gets neutrality, then the principles).
         let has = |c: Concept| routes.iter().any(|r| r.2 == c);
-        // Greetings and thanks are politeness around a question, or the whole
-        // message: they never count as words of the question.
-        for &(start, end, _) in routes
-            .iter()
-            .filter(|r| matches!(r.2, Concept::Greeting(_) | Concept::Thanks(_)))
-        {
+        // Greetings, thanks and insults are said around a question, or are the
+        // whole message: they never count as words of the question.
+        let insulted = has(Concept::Insult);
+        let aside = |c: Concept| match c {
+            Concept::Greeting(_) | Concept::Thanks(_) | Concept::Insult => true,
+            Concept::BotName => insulted,
+            _ => false,
+        };
+        for &(start, end, _) in routes.iter().filter(|r| aside(r.2)) {
             for w in &mut ws[start..end] {
                 w.role = Some(Role::Stop);
             }
@@ -324,8 +331,19 @@ impl Matcher {
                 }
             }
         }
+        // A message that insults the bot and asks nothing it can answer gets
+        // a calm word, not "I don't know" nor a passage matched on the rest.
+        let calm = self.insult.filter(|_| insulted).map(|p| Match {
+            lang,
+            outcome: Outcome::Answer(p),
+            confidence: 1.0,
+            ranked: vec![(p, 1.0)],
+        });
         let scores = score::score(&self.index, &self.anchors, self.neutrality, &ws, &penalty);
         if scores.words == 0 && neutral.is_none() {
+            if let Some(m) = calm {
+                return m;
+            }
             // Small talk alone is answered in its own language: "рахмет" is
             // Kazakh however few letters say so.
             let smalltalk = routes.iter().rev().find_map(|r| match r.2 {
@@ -362,7 +380,7 @@ impl Matcher {
             };
         }
         let Some(&(top, _)) = ranked.first() else {
-            return empty(Outcome::Unknown);
+            return calm.unwrap_or_else(|| empty(Outcome::Unknown));
         };
         let best = scores.of(top);
         // A long story around a question about the reform should not drown
@@ -396,6 +414,8 @@ impl Matcher {
         let outcome =
             if confidence >= needed && (best.anchored || (known_as_written && asked_like())) {
                 Outcome::Answer(top)
+            } else if let Some(m) = calm {
+                return m;
             } else if best.anchored {
                 Outcome::Unsure
             } else {
@@ -429,6 +449,12 @@ fn phrases_of(content: &Content) -> Phrases {
         for phrase in list {
             phrases.add(phrase, concept);
         }
+    }
+    for phrase in &routing.insults {
+        phrases.add(phrase, Concept::Insult);
+    }
+    for phrase in &routing.bot_names {
+        phrases.add(phrase, Concept::BotName);
     }
     for lang in Lang::ALL {
         for phrase in routing.greetings.get(lang) {

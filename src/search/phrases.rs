@@ -24,6 +24,10 @@ pub enum Concept {
     Greeting(Lang),
     /// Thanks, in a language.
     Thanks(Lang),
+    /// An insult to the bot.
+    Insult,
+    /// A word naming the bot, part of an insult beside one.
+    BotName,
 }
 
 #[derive(Debug)]

@@ -51,7 +51,7 @@ const EN_STOP: &str = "i me my myself we our ours ourselves you your yours yours
     short simple simply nutshell words exactly whether don't doesn't didn't isn't aren't wasn't
     weren't won't can't couldn't wouldn't shouldn't haven't hasn't hadn't it's i'm i've i'd you're
     they're that's there's heard hear says said saying apparently supposedly ok okay anyway basically
-    kinda wanna nah yeah yep lol guys thing things stuff";
+    kinda wanna nah yeah yep lol guys thing things stuff even";
 const EN_QUESTION: &str = "what how when where why who whom which many much";
 
 fn table() -> &'static HashMap<String, Role> {
