@@ -5,7 +5,7 @@
 //! and validation. A changed folder is validated, and only a valid one replaces
 //! the stored version, in a single key write: a reader sees the old version or
 //! the new one, never a mix. sled keeps the folder crash-safe (a killed process
-//! leaves a folder that opens cleanly); [`folder`] keeps it to one process at
+//! leaves a folder that opens cleanly); `kb::folder` keeps it to one process at
 //! a time and repairs what sled leaves behind when it is killed mid-snapshot.
 //!
 //! The knowledge base is a cache of the content folder, which stays the source

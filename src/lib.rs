@@ -1,26 +1,38 @@
-//! atazan explains Kazakhstan's proposed constitutional reform in Kazakh,
-//! Russian and English.
+//! atazan explains Kazakhstan's constitutional reform (the Constitution
+//! adopted by the referendum of 15 March 2026) in Kazakh, Russian and English.
 //!
 //! The data flows one way, one module per step:
 //!
 //! ```text
 //! content/ ──read+check──▶ content ──store──▶ kb (sled, versioned)
 //!                                               │
-//!                                   search (normalise → match → score)
+//!                      live: the version in service and its engine (reloads)
 //!                                               │
-//!              reply (answer text, "don't know", topic menu, i18n)
+//!                     engine → search (normalise → match → score)
 //!                                               │
-//!                          chat / ask (terminal) · bot (Telegram)
+//!                       reply (the passage or "don't know", with sources)
+//!                                               │
+//!                     dialog (screens: text blocks, buttons, actions)
+//!                                               │
+//!          chat / ask (terminal) · bot (Telegram) · ops (HTTP for operators)
 //! ```
 //!
-//! - [`content`]: reads and validates the operator's folder.
+//! - [`content`]: reads and validates the operator's folder (passages, facts,
+//!   sources, routing), every problem at `file:line`.
 //! - [`kb`]: the knowledge base in sled, one atomic version at a time.
-//! - [`text`]: text analysis (case, script folding, stemming).
+//! - [`live`]: the content in service, replaced whole on a valid reload.
+//! - [`engine`]: one content version with its matcher; what every front end calls.
+//! - [`text`]: text analysis (case, script folding, stemming, function words).
 //! - [`search`]: the matcher: question in, best passage and confidence out.
-//! - [`reply`]: what the user sees, in their language.
+//! - [`reply`]: what the user gets, in their language, with its sources.
+//! - [`dialog`]: the screens every front end renders (Telegram HTML, plain text).
+//! - [`i18n`]: every interface text in the three languages.
 //! - [`lang`]: the three languages.
 //! - [`store`]: the bot's own state (language choices, the anonymous journal
 //!   of unanswered questions, daily counters) and the operator's reports.
+//! - [`bot`]: the Telegram front end; [`ops`]: `/healthz`, `/metrics` and the
+//!   reports over HTTP; [`metrics`]: the counters behind `/metrics`.
+//! - [`config`]: settings from defaults, file, environment and flags.
 //! - [`lint`]: content checks that need the matcher (example questions reach their passage).
 
 pub mod bot;
