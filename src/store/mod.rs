@@ -59,11 +59,15 @@
 //! assert_eq!(store.journal(None).unwrap()[0].question.as_deref(), Some("погода в Алматы"));
 //! ```
 
+#[doc(hidden)]
+pub mod contract;
 mod counts;
+pub mod postgres;
 pub mod report;
 mod sled_store;
 
 pub use counts::{Counts, DayStats, KindCounts, LangCounts, TopicCounts};
+pub use postgres::{PgOptions, PgStore};
 pub use sled_store::{SledStore, DEFAULT_WRITE_INTERVAL};
 
 use crate::content::Content;
@@ -115,6 +119,40 @@ pub trait Store: Send + Sync + 'static {
     /// Writes the counters and waits until everything recorded is on disk.
     /// The bot calls it on shutdown (and may call it periodically).
     fn flush(&self) -> Result<(), StoreError>;
+
+    /// Where the state lives and how that is going, for `/healthz` and
+    /// `/metrics`. A local store is always up and queues nothing.
+    fn health(&self) -> StoreHealth {
+        StoreHealth {
+            backend: "sled".into(),
+            ok: true,
+            queued: 0,
+            dropped: 0,
+        }
+    }
+
+    /// Whether this process should send the operators' alert named `key`
+    /// (a hash of what it says): replicas sharing a store send each alert
+    /// once, the first to claim it, and again only after `window`. A store
+    /// of one process always says yes.
+    fn claim_alert(&self, key: &str, window: std::time::Duration) -> bool {
+        let _ = (key, window);
+        true
+    }
+}
+
+/// How the store is doing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreHealth {
+    /// `sled` or `postgres`.
+    pub backend: String,
+    /// Whether the last contact with the database worked.
+    pub ok: bool,
+    /// Writes waiting to be written.
+    pub queued: usize,
+    /// Writes dropped since start because the queue was full (or the
+    /// database was still unreachable at shutdown).
+    pub dropped: u64,
 }
 
 /// Why the store failed.
@@ -124,6 +162,15 @@ pub enum StoreError {
     /// The sled database failed.
     #[error("the bot's state in the data folder: {0}")]
     Sled(#[from] sled::Error),
+    /// PostgreSQL failed or could not be reached.
+    #[error("the shared store (ATAZAN_STORE): {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// The shared store did not answer in time.
+    #[error("the shared store (ATAZAN_STORE) did not answer within {0:?}")]
+    Timeout(std::time::Duration),
+    /// The shared store is unreachable or shutting down.
+    #[error("the shared store (ATAZAN_STORE) is unreachable")]
+    Closed,
 }
 
 /// One question the bot handled. It names no user, on purpose.
