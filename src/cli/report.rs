@@ -99,11 +99,14 @@ fn from_bot<T: DeserializeOwned>(
         })
 }
 
+/// A store, and the knowledge base it lives in when it is the sled one.
+type Opened = (Option<Kb>, Box<dyn Store>);
+
 /// Opens the bot's state: the shared store when `ATAZAN_STORE` names one
 /// (whatever replicas are running), else the data folder; `None` when a
 /// running bot holds the folder. The `Kb` holds the folder's lock and must
 /// outlive the store.
-fn open(config: &Config) -> Result<Option<(Option<Kb>, Box<dyn Store>)>> {
+fn open(config: &Config) -> Result<Option<Opened>> {
     if let Some(url) = &config.store {
         let store = PgStore::open(url, Retention::default())?;
         return Ok(Some((None, Box::new(store))));

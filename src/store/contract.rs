@@ -23,9 +23,12 @@ pub trait Backend {
     fn open(&self, retention: Retention) -> Box<dyn Store>;
 }
 
+/// One contract function.
+pub type Check = fn(&dyn Backend);
+
 /// Every contract function, by name, for implementations that run them
 /// all in one test.
-pub const ALL: &[(&str, fn(&dyn Backend))] = &[
+pub const ALL: &[(&str, Check)] = &[
     (
         "language_persists_across_reopen",
         language_persists_across_reopen,
