@@ -55,6 +55,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("ATAZAN_CONTENT", "content", "the content folder (`--content`)"),
     ("ATAZAN_DATA", "data", "the data folder: sled knowledge base, user languages, journal (`--data`)"),
     ("ATAZAN_STORE", "store", "postgres://user:password@host:port/db: users' languages, the journal and counters in PostgreSQL, shared by replicas (`--store`); unset: in the data folder"),
+    ("ATAZAN_STORE_QUEUE", "store_queue", "state writes a PostgreSQL store queues while the database is slow or away; beyond it they are dropped and counted (default 10000)"),
     ("TELOXIDE_TOKEN", "telegram.token", "the bot token from @BotFather; without it `atazan` opens the terminal chat"),
     ("TELOXIDE_API_URL", "telegram.api_url", "the Bot API base URL (default https://api.telegram.org; tests use a loopback server)"),
     ("ATAZAN_ADMINS", "telegram.admins", "Telegram user ids of operators, comma-separated: /reload, /unanswered, /stats, content alerts"),
@@ -85,6 +86,8 @@ pub struct Config {
     /// The shared store's PostgreSQL URL; none keeps the bot's state in the
     /// data folder (sled).
     pub store: Option<String>,
+    /// Writes the PostgreSQL store may queue.
+    pub store_queue: usize,
     /// Telegram.
     pub telegram: Telegram,
     /// Webhook mode.
@@ -190,6 +193,7 @@ impl Default for Config {
             content: PathBuf::from("content"),
             data: PathBuf::from("data"),
             store: None,
+            store_queue: 10_000,
             telegram: Telegram::default(),
             webhook: Webhook::default(),
             http: Http::default(),
@@ -308,6 +312,9 @@ impl Config {
         if let Some(v) = get("ATAZAN_STORE") {
             self.store = Some(v.trim().to_string());
         }
+        if let Some(v) = get("ATAZAN_STORE_QUEUE") {
+            self.store_queue = parse_var("ATAZAN_STORE_QUEUE", &v, "is not a whole number")?;
+        }
         if let Some(v) = get("TELOXIDE_TOKEN") {
             self.telegram.token = Some(v.trim().to_string());
         }
@@ -383,6 +390,11 @@ impl Config {
     /// Checks settings that must fit together; called by [`Config::load`]
     /// and again after command-line flags are applied.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.store_queue == 0 {
+            return Err(ConfigError::Conflict(
+                "ATAZAN_STORE_QUEUE (store_queue) must be at least 1".into(),
+            ));
+        }
         if let Some(url) = &self.store {
             if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
                 return Err(ConfigError::Conflict(format!(

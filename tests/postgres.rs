@@ -304,3 +304,177 @@ fn postgres_two_webhook_replicas_share_users_journal_and_stats() {
         assert!(!log.contains("702"), "{log}");
     }
 }
+
+/// One HTTP/1.1 GET; returns the status code and the body.
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// The value of a metric without labels in `/metrics` text.
+fn metric(text: &str, name: &str) -> u64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in:\n{text}"))
+}
+
+/// Off-topic questions the bot journals, told apart by two letters (a
+/// number could match a passage: "day 7" reads like the seven-year term).
+fn off_topic(i: usize) -> String {
+    let tag: String = [b'a' + (i / 26) as u8, b'a' + (i % 26) as u8]
+        .iter()
+        .map(|&b| b as char)
+        .collect();
+    format!("what is the weather in Almaty for the city quarter {tag}")
+}
+
+/// The journal's question texts.
+fn journal_texts(url: &str) -> Vec<String> {
+    let store = PgStore::open(url, Retention::default()).unwrap();
+    store
+        .journal(None)
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| e.question)
+        .collect()
+}
+
+#[test]
+fn postgres_a_replica_killed_mid_burst_loses_nothing_the_other_recorded() {
+    let pg = Cluster::start();
+    let url = pg.create_db("killed");
+    let fake = FakeApi::start_blocking();
+    let (ca, cb) = (ContentCopy::new(), ContentCopy::new());
+    let (pa, pb) = (free_port(), free_port());
+    let a = replica(&fake, &ca, pa, &url);
+    let b = replica(&fake, &cb, pb, &url);
+
+    // A burst from many users, spread over both replicas; A is killed half
+    // way and the balancer sends the rest to B.
+    const N: usize = 40;
+    let mark = fake.mark();
+    let mut to_b = Vec::new();
+    let mut a = Some(a);
+    for i in 0..N {
+        let user = User::new(800 + i as u64).lang("en");
+        fake.message(&user, &Chat::private(&user), &off_topic(i));
+        if i == N / 2 {
+            let log = a.take().unwrap().kill();
+            assert!(!log.contains("panicked"), "{log}");
+        }
+        let port = if i % 2 == 0 && a.is_some() { pa } else { pb };
+        if port == pb {
+            to_b.push(i);
+        }
+        deliver(&fake, port);
+    }
+    // B answers every question it was given.
+    for &i in &to_b {
+        b.wait_call(mark, |c| {
+            c.is("sendMessage") && c.ok() && c.chat_id() == Some(800 + i as i64)
+        });
+    }
+    let (status, log) = b.terminate();
+    assert!(status.success(), "{log}");
+
+    let texts = journal_texts(&url);
+    for &i in &to_b {
+        assert!(
+            texts.contains(&off_topic(i)),
+            "question {i}, answered by B, is in the journal"
+        );
+    }
+}
+
+#[test]
+fn postgres_stopped_and_restarted_under_load_answers_never_stop() {
+    let pg = Cluster::start();
+    let url = pg.create_db("restart");
+    let fake = FakeApi::start_blocking();
+    let content = ContentCopy::new();
+    let ops = free_port();
+    let bot = BotProcess::start(
+        &fake,
+        &content,
+        Setup::default()
+            .env("ATAZAN_STORE", &url)
+            .env("ATAZAN_STORE_QUEUE", "5")
+            .env("ATAZAN_HTTP", &format!("127.0.0.1:{ops}")),
+    );
+    let user = User::new(900).lang("en");
+    let mut asked = 0;
+    let mut ask_one = |bot: &BotProcess| {
+        let reply = bot.ask(&user, &off_topic(asked));
+        asked += 1;
+        reply
+    };
+    for _ in 0..5 {
+        ask_one(&bot);
+    }
+    pg.stop();
+    // Every question is answered while PostgreSQL is away.
+    for _ in 0..30 {
+        ask_one(&bot);
+    }
+    let (_, health) = get(ops, "/healthz");
+    assert!(health.contains("\"backend\":\"postgres\""), "{health}");
+    pg.restart();
+    for _ in 0..5 {
+        ask_one(&bot);
+    }
+    // Wait for the queue to drain (the writer retries with backoff).
+    let started = Instant::now();
+    loop {
+        let (_, h) = get(ops, "/healthz");
+        if h.contains("\"ok\":true,\"queued\":0") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the queue did not drain: {h}\n{}",
+            bot.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (_, metrics) = get(ops, "/metrics");
+    let dropped = metric(&metrics, "atazan_store_dropped_writes_total");
+    assert!(dropped > 0, "a queue of 5 overflows during the outage");
+    let (status, log) = bot.terminate();
+    assert!(status.success(), "{log}");
+    assert_eq!(
+        log.matches("state writes are being dropped").count(),
+        1,
+        "the loss is logged once: {log}"
+    );
+
+    let texts = journal_texts(&url);
+    let kept = (0..asked)
+        .filter(|&i| texts.contains(&off_topic(i)))
+        .count() as u64;
+    assert_eq!(
+        kept + dropped,
+        asked as u64,
+        "every question is in the journal or counted as dropped"
+    );
+    let store = PgStore::open(&url, Retention::default()).unwrap();
+    let c = contract::totals(&store);
+    assert_eq!(
+        c.kinds.asked(),
+        asked as u64,
+        "counters wait in memory: none lost"
+    );
+}

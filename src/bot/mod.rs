@@ -34,7 +34,7 @@ use crate::content::Diagnostic;
 use crate::lang::Lang;
 use crate::live::{self, Live, Reloaded};
 use crate::metrics::Metrics;
-use crate::store::{PgStore, Retention, SledStore, Store};
+use crate::store::{PgOptions, PgStore, Retention, SledStore, Store};
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::adaptors::throttle::{Limits, Settings, Throttle};
@@ -279,9 +279,14 @@ async fn serve<B: Api>(
     let store: Arc<dyn Store> = match &config.store {
         Some(url) => {
             let url = url.clone();
-            let store = tokio::task::spawn_blocking(move || PgStore::open(&url, retention))
-                .await
-                .map_err(|_| crate::store::StoreError::Closed)??;
+            let options = PgOptions {
+                queue_bound: config.store_queue,
+                ..PgOptions::default()
+            };
+            let store =
+                tokio::task::spawn_blocking(move || PgStore::open_with(&url, retention, options))
+                    .await
+                    .map_err(|_| crate::store::StoreError::Closed)??;
             tracing::info!("state in the shared store (PostgreSQL)");
             Arc::new(store)
         }

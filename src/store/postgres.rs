@@ -27,7 +27,10 @@
 //! - A language this replica wrote and has not committed yet is answered
 //!   from memory; a read that fails or is late falls back to what this
 //!   replica last saw or wrote for the user, else to "no choice" (the user's
-//!   Telegram language).
+//!   Telegram language). While the reader is disconnected, and for a second
+//!   after a late read, reads skip the database altogether: an outage costs
+//!   handlers one timeout, not one per message. A read that works costs a
+//!   handler one loopback round trip (a prepared `SELECT` by primary key).
 //!
 //! Reports ([`Store::journal`], [`Store::stats`]) and [`Store::prune`] are
 //! queued behind the writes, so they see everything this replica recorded
@@ -124,6 +127,13 @@ struct Shared {
     /// Whether the writer's last contact with the database succeeded.
     up: AtomicBool,
     stop: AtomicBool,
+    /// Whether the language reader is connected: when not, reads go
+    /// straight to the fallback instead of waiting for a timeout.
+    reads_ok: AtomicBool,
+    /// After a late read, reads go to the fallback until then (ms after
+    /// `started`), so a slow database costs one timeout, not one per message.
+    skip_reads_until_ms: AtomicU64,
+    started: Instant,
     retention: Retention,
     bound: usize,
 }
@@ -133,6 +143,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
     fn drop_writes(&self, n: u64) {
         self.dropped.fetch_add(n, Ordering::Relaxed);
         if !self.warned.swap(true, Ordering::Relaxed) {
@@ -189,10 +202,10 @@ impl PgStore {
         // The client runs its own runtime: connect off any async thread the
         // caller may be on.
         let connect = config.clone();
-        let client = std::thread::spawn(move || -> Result<Client, StoreError> {
+        let (client, reader) = std::thread::spawn(move || -> Result<_, StoreError> {
             let mut client = connect.connect(NoTls)?;
             schema::migrate(&mut client)?;
-            Ok(client)
+            Ok((client, reader_connection(&connect)?))
         })
         .join()
         .map_err(|_| StoreError::Closed)??;
@@ -207,6 +220,9 @@ impl PgStore {
             warned: AtomicBool::new(false),
             up: AtomicBool::new(true),
             stop: AtomicBool::new(false),
+            reads_ok: AtomicBool::new(true),
+            skip_reads_until_ms: AtomicU64::new(0),
+            started: Instant::now(),
             retention,
             bound: options.queue_bound,
         });
@@ -219,10 +235,13 @@ impl PgStore {
                 .map_err(|_| StoreError::Closed)?
         };
         let (reads, requests) = sync_channel(64);
-        std::thread::Builder::new()
-            .name("atazan-pg-reader".into())
-            .spawn(move || read_languages(config, requests))
-            .map_err(|_| StoreError::Closed)?;
+        {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("atazan-pg-reader".into())
+                .spawn(move || read_languages(&shared, &config, reader, &requests))
+                .map_err(|_| StoreError::Closed)?;
+        }
         Ok(PgStore {
             shared,
             reads: Some(reads),
@@ -278,6 +297,12 @@ impl Store for PgStore {
         if let Some(&(lang, _)) = lock(&self.shared.pending).get(&user) {
             return Ok(lang);
         }
+        let shared = &self.shared;
+        if !shared.reads_ok.load(Ordering::Relaxed)
+            || shared.now_ms() < shared.skip_reads_until_ms.load(Ordering::Relaxed)
+        {
+            return Ok(self.fallback(user));
+        }
         let (tx, rx) = sync_channel(1);
         let Some(reads) = &self.reads else {
             return Ok(self.fallback(user));
@@ -297,6 +322,9 @@ impl Store for PgStore {
             }
             Err(_) => {
                 tracing::debug!("reading a language took too long; using the fallback");
+                shared
+                    .skip_reads_until_ms
+                    .store(shared.now_ms() + 1000, Ordering::Relaxed);
                 Ok(self.fallback(user))
             }
         }
@@ -385,24 +413,43 @@ impl Drop for PgStore {
     }
 }
 
+/// A connection for language reads, with its statement prepared.
+fn reader_connection(config: &postgres::Config) -> Result<(Client, Statement), postgres::Error> {
+    let mut client = config.connect(NoTls)?;
+    let stmt = client.prepare("SELECT lang FROM languages WHERE user_id = $1")?;
+    Ok((client, stmt))
+}
+
 /// Answers language reads on a connection of its own, so a read never
-/// waits behind the writer's batches.
-fn read_languages(config: postgres::Config, requests: Receiver<(u64, Reply<Option<Lang>>)>) {
-    let mut conn: Option<(Client, Statement)> = None;
+/// waits behind the writer's batches. While disconnected it reconnects every
+/// second, and handlers skip it meanwhile.
+fn read_languages(
+    shared: &Shared,
+    config: &postgres::Config,
+    conn: (Client, Statement),
+    requests: &Receiver<(u64, Reply<Option<Lang>>)>,
+) {
+    use std::sync::mpsc::RecvTimeoutError;
+    let mut conn = Some(conn);
     let mut retry_at = Instant::now();
-    while let Ok((user, reply)) = requests.recv() {
+    loop {
         if conn.is_none() && Instant::now() >= retry_at {
-            match config.connect(NoTls).and_then(|mut c| {
-                let s = c.prepare("SELECT lang FROM languages WHERE user_id = $1")?;
-                Ok((c, s))
-            }) {
-                Ok(c) => conn = Some(c),
+            match reader_connection(config) {
+                Ok(c) => {
+                    conn = Some(c);
+                    shared.reads_ok.store(true, Ordering::Relaxed);
+                }
                 Err(e) => {
                     tracing::debug!(error = %e, "the language reader cannot connect");
                     retry_at = Instant::now() + Duration::from_secs(1);
                 }
             }
         }
+        let (user, reply) = match requests.recv_timeout(Duration::from_secs(1)) {
+            Ok(r) => r,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
         let answer = match &mut conn {
             None => Err(StoreError::Closed),
             Some((client, stmt)) => match client.query_opt(&*stmt, &[&(user as i64)]) {
@@ -410,6 +457,7 @@ fn read_languages(config: postgres::Config, requests: Receiver<(u64, Reply<Optio
                 Err(e) => {
                     if client.is_closed() {
                         conn = None;
+                        shared.reads_ok.store(false, Ordering::Relaxed);
                     }
                     Err(e.into())
                 }
