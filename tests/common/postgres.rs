@@ -44,6 +44,14 @@ pub fn bindir() -> PathBuf {
     })
 }
 
+/// A free port on 127.0.0.1 (bound, then released for the server).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -70,7 +78,7 @@ impl Cluster {
                 .is_ok_and(|s| s.success());
             assert!(ok, "chown the cluster folder to nobody");
         }
-        let port = super::bot::free_port();
+        let port = free_port();
         let cluster = Cluster {
             dir,
             bin,
