@@ -3,9 +3,11 @@
 //!
 //! Everything sits behind the [`Store`] trait, so the bot's handlers do not
 //! know where it lives. [`SledStore`] keeps it in the knowledge base's sled
-//! database (its own trees next to the content); a store shared by several
-//! bot processes (PostgreSQL, Redis) would be another implementation of the
-//! same trait. The operator's reports ([`report`]) are pure functions of what
+//! database (its own trees next to the content): the default, nothing to set
+//! up. [`PgStore`] keeps it in PostgreSQL (`ATAZAN_STORE`), shared by several
+//! bot replicas; its writes are queued so answering never waits on the
+//! database. One set of contract tests checks the same behaviour on both.
+//! The operator's reports ([`report`]) are pure functions of what
 //! the store returns, so a CLI command, a Telegram admin command and an HTTP
 //! endpoint all build the same report from wherever the data came from.
 //!
@@ -17,6 +19,7 @@
 //! | unanswered questions: text, language, time, closest passage and its score | so operators write the missing passages | [`Retention`]: 90 days, 10,000 entries |
 //! | 👎 on an answer: the passage, the question text when known, language, time | so operators fix the passage | as above |
 //! | daily counters: questions by outcome, language and topic, 👍/👎, reloads | the operator's statistics | 400 days |
+//! | alerts sent (PostgreSQL only): a hash of the alert's text, when | so replicas send each operator alert once | 30 days |
 //!
 //! Answered questions are counted, never written down.
 //!
