@@ -181,12 +181,23 @@ fn post(port: u16, path: &str, secret: &str, body: &str) -> u16 {
 
 /// A replica in webhook mode on `port`, its state in `url`.
 fn replica(fake: &FakeApi, content: &ContentCopy, port: u16, url: &str) -> BotProcess {
+    replica_with(fake, content, port, url, Setup::default())
+}
+
+/// [`replica`] with more settings.
+fn replica_with(
+    fake: &FakeApi,
+    content: &ContentCopy,
+    port: u16,
+    url: &str,
+    setup: Setup,
+) -> BotProcess {
     let bot = BotProcess::start(
         fake,
         content,
         Setup {
             no_wait: true,
-            ..Setup::default()
+            ..setup
         }
         .env("ATAZAN_STORE", url)
         .env("ATAZAN_WEBHOOK_SECRET", SECRET)
@@ -477,4 +488,54 @@ fn postgres_stopped_and_restarted_under_load_answers_never_stop() {
         asked as u64,
         "counters wait in memory: none lost"
     );
+}
+
+#[test]
+fn postgres_a_content_alert_goes_out_once_for_all_replicas() {
+    const PASSAGE: &str = "passages/kurultai/kurultai-size.md";
+    let pg = Cluster::start();
+    let url = pg.create_db("alerts_once");
+    let fake = FakeApi::start_blocking();
+    let (ca, cb) = (ContentCopy::new(), ContentCopy::new());
+    let (pa, pb) = (free_port(), free_port());
+    let admins = || Setup::default().env("ATAZAN_ADMINS", "900");
+    let a = replica_with(&fake, &ca, pa, &url, admins());
+    let b = replica_with(&fake, &cb, pb, &url, admins());
+    let admin = User::new(900).lang("en");
+    ask(&fake, &a, pa, &admin, "/start");
+
+    // The same broken file lands in both replicas' content folders.
+    let mark = fake.mark();
+    for c in [&ca, &cb] {
+        let broken = c
+            .read(PASSAGE)
+            .replacen("topic = \"kurultai\"", "topic = kurultai", 1);
+        c.write(PASSAGE, broken);
+    }
+    a.wait_call(mark, |c| {
+        c.is("sendMessage")
+            && c.chat_id() == Some(900)
+            && c.text().is_some_and(|t| t.contains("kurultai-size.md:2:"))
+    });
+    // Both refused the change (each logs its reload)...
+    let started = Instant::now();
+    while !(a.stderr().contains("refused") && b.stderr().contains("refused")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "both replicas refuse the broken file:\n{}\n{}",
+            a.stderr(),
+            b.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // ...and have answered a message since, so their alert is decided.
+    ask(&fake, &a, pa, &admin, "/help");
+    ask(&fake, &b, pb, &admin, "/help");
+    let alerts = fake
+        .calls_of("sendMessage")
+        .into_iter()
+        .filter(|c| c.chat_id() == Some(900))
+        .filter(|c| c.text().is_some_and(|t| t.contains("kurultai-size.md:2:")))
+        .count();
+    assert_eq!(alerts, 1, "one alert for both replicas");
 }

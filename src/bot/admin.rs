@@ -114,6 +114,14 @@ pub const ALERT_WINDOW: std::time::Duration = std::time::Duration::from_secs(600
 /// only the first replica to claim it within [`ALERT_WINDOW`] does.
 async fn first_to_send(ctx: &Ctx, what: &str) -> bool {
     use sha2::{Digest, Sha256};
+    // Each replica has its own copy of the content: the same problem names
+    // files under different folders.
+    let dir = ctx.live.dir().display().to_string();
+    let what = if dir.is_empty() {
+        what.to_string()
+    } else {
+        what.replace(&dir, "")
+    };
     let digest = Sha256::digest(what.as_bytes());
     let key: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     let store = Arc::clone(&ctx.store);
