@@ -539,3 +539,21 @@ fn postgres_a_content_alert_goes_out_once_for_all_replicas() {
         .count();
     assert_eq!(alerts, 1, "one alert for both replicas");
 }
+
+#[test]
+fn postgres_url_password_is_masked_by_atazan_config() {
+    let out = run(
+        atazan()
+            .env("ATAZAN_STORE", "postgres://atazan:pa55-word@db:5432/atazan")
+            .arg("config"),
+        b"",
+    );
+    assert!(out.ok(), "{}", out.stderr);
+    assert!(!out.stdout.contains("pa55-word"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("store = \"postgres://atazan:masked@db:5432/atazan\""),
+        "{}",
+        out.stdout
+    );
+}
