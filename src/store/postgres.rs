@@ -24,6 +24,9 @@
 //!   its bound, and beyond it are **dropped and counted**
 //!   ([`StoreHealth::dropped`], `atazan_store_dropped_writes_total`), with
 //!   one warning per outage. Counters are never dropped: they wait in memory.
+//! - A language choice waits for its commit for at most
+//!   [`PgOptions::read_timeout`], so the user's next message finds it on any
+//!   replica (sled likewise writes a choice through at once).
 //! - A language this replica wrote and has not committed yet is answered
 //!   from memory; a read that fails or is late falls back to what this
 //!   replica last saw or wrote for the user, else to "no choice" (the user's
@@ -96,6 +99,8 @@ enum Op {
         user: u64,
         lang: Option<Lang>,
         ticket: u64,
+        /// Told once the choice is committed.
+        done: SyncSender<()>,
     },
     Insert(JournalEntry),
     Flush(Reply<()>),
@@ -334,7 +339,17 @@ impl Store for PgStore {
         let ticket = self.shared.ticket.fetch_add(1, Ordering::Relaxed);
         lock(&self.shared.pending).insert(user, (lang, ticket));
         self.remember(user, lang);
-        self.offer(Op::SetLang { user, lang, ticket });
+        let (done, committed) = sync_channel(1);
+        self.offer(Op::SetLang {
+            user,
+            lang,
+            ticket,
+            done,
+        });
+        // A choice is rare and the user's next message may reach another
+        // replica: wait (briefly, as for a read) until every replica sees it.
+        // Late, it stays queued and this replica answers from memory.
+        let _ = committed.recv_timeout(self.options.read_timeout);
         Ok(())
     }
 
@@ -591,10 +606,14 @@ impl Writer {
                 Ok(()) => {
                     let mut pending = lock(&self.shared.pending);
                     for op in self.writes.drain(..) {
-                        if let Op::SetLang { user, ticket, .. } = op {
+                        if let Op::SetLang {
+                            user, ticket, done, ..
+                        } = op
+                        {
                             if pending.get(&user).is_some_and(|&(_, t)| t == ticket) {
                                 pending.remove(&user);
                             }
+                            let _ = done.try_send(());
                         }
                     }
                     drop(pending);
