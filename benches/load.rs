@@ -19,6 +19,14 @@
 //!    throttling off (Telegram's 30 messages/s would otherwise be the
 //!    measurement), the flood guard raised.
 //!
+//! 3. **webhook, sled**: one `atazan run` in webhook mode, its state in its
+//!    data folder; this process posts each update the users queue to it, as
+//!    Telegram would.
+//! 4. **webhook, PostgreSQL ×2**: two `atazan run` replicas in webhook mode
+//!    sharing a throwaway PostgreSQL cluster (the tests' helper), updates
+//!    posted to them in turn as a round-robin balancer would. Phase 3 is its
+//!    baseline: the same delivery, one process, no database.
+//!
 //! Printed per phase: replies/s, reply latency p50/p99 (update queued →
 //! sendMessage received), and the bot process's resident memory at the
 //! start, every 10% of the run, and its peak: flat memory means the last
@@ -26,6 +34,10 @@
 
 #[path = "../tests/common/telegram.rs"]
 mod telegram;
+
+#[path = "../tests/common/postgres.rs"]
+#[allow(dead_code)] // The benchmark only starts and stops a cluster.
+mod pg_cluster;
 
 /// The allocator `atazan` itself uses, so the echo baseline is measured on
 /// equal terms.
@@ -139,6 +151,44 @@ fn status_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The secret the webhook replicas share.
+const SECRET: &str = "load-secret";
+
+/// Posts every update the users queue to the webhook replicas on `ports`,
+/// in turn, over kept-alive connections, until `running` is false.
+fn forward(fake: FakeApi, ports: Vec<u16>, running: Arc<AtomicBool>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(1024)
+            .build()
+            .unwrap();
+        let mut next = 0usize;
+        while running.load(Ordering::Relaxed) {
+            let updates = fake.take_updates();
+            if updates.is_empty() {
+                tokio::time::sleep(Duration::from_micros(200)).await;
+                continue;
+            }
+            for update in updates {
+                let port = ports[next % ports.len()];
+                next += 1;
+                let request = client
+                    .post(format!("http://127.0.0.1:{port}/tg"))
+                    .header("X-Telegram-Bot-Api-Secret-Token", SECRET)
+                    .header("Content-Type", "application/json")
+                    .body(update);
+                tokio::spawn(async move {
+                    let _ = request.send().await;
+                });
+            }
+        }
+    });
+}
+
 struct Report {
     name: &'static str,
     replies: u64,
@@ -149,15 +199,18 @@ struct Report {
     peak_mib: f64,
 }
 
-/// Runs one phase: starts the fake server, the bot process `bot` against
-/// it (its Bot API URL in `TELOXIDE_API_URL`), the user loops for `secs`,
-/// then stops the bot with SIGTERM.
+/// Runs one phase: starts the fake server, the bot processes `bots`
+/// against it (its Bot API URL in `TELOXIDE_API_URL`), the user loops for
+/// `secs`, then stops the bots with SIGTERM. With `webhook` ports (one per
+/// bot, set with `--listen` by the caller) updates are posted to the bots;
+/// without, the bot long-polls.
 fn phase(
     name: &'static str,
     users: usize,
     secs: u64,
     questions: &[String],
-    mut bot: Command,
+    bots: Vec<Command>,
+    webhook: Vec<u16>,
 ) -> Report {
     let state = Arc::new(Loop {
         fake: Mutex::new(None),
@@ -178,22 +231,43 @@ fn phase(
         ..Options::default()
     });
     *state.fake.lock().unwrap() = Some(fake.clone());
-    let mut child = bot
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", fake.url())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start the bot under test");
-    let pid = child.id();
+    let mut children: Vec<_> = bots
+        .into_iter()
+        .map(|mut bot| {
+            bot.env("TELOXIDE_TOKEN", TOKEN)
+                .env("TELOXIDE_API_URL", fake.url())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("start the bot under test")
+        })
+        .collect();
+    let pids: Vec<u32> = children.iter().map(|c| c.id()).collect();
     let started = Instant::now();
-    while !fake.is_polling() {
+    let ready = || {
+        if webhook.is_empty() {
+            fake.is_polling()
+        } else {
+            fake.count("setWebhook") >= webhook.len()
+        }
+    };
+    while !ready() {
         assert!(
-            started.elapsed() < Duration::from_secs(30),
+            started.elapsed() < Duration::from_secs(60),
             "{name}: the bot did not start"
         );
         std::thread::sleep(Duration::from_millis(10));
     }
+    let forwarding = Arc::new(AtomicBool::new(true));
+    let forwarder = (!webhook.is_empty()).then(|| {
+        let (fake, ports, on) = (fake.clone(), webhook.clone(), Arc::clone(&forwarding));
+        std::thread::spawn(move || forward(fake, ports, on))
+    });
+    let rss_now = || -> f64 {
+        pids.iter()
+            .map(|&pid| status_kib(pid, "VmRSS:") as f64 / 1024.0)
+            .sum()
+    };
     for i in 0..users {
         state.ask(i);
     }
@@ -202,21 +276,30 @@ fn phase(
     state.latencies.lock().unwrap().clear();
     let base = state.replies.load(Ordering::Relaxed);
     let t0 = Instant::now();
-    let mut rss = vec![status_kib(pid, "VmRSS:") as f64 / 1024.0];
+    let mut rss = vec![rss_now()];
     for tenth in 1..=10 {
         let until = Duration::from_secs_f64(secs as f64 * tenth as f64 / 10.0);
         std::thread::sleep(until.saturating_sub(t0.elapsed()));
-        rss.push(status_kib(pid, "VmRSS:") as f64 / 1024.0);
+        rss.push(rss_now());
     }
     let replies = state.replies.load(Ordering::Relaxed) - base;
     let elapsed = t0.elapsed().as_secs_f64();
-    let peak = status_kib(pid, "VmHWM:") as f64 / 1024.0;
+    let peak = pids
+        .iter()
+        .map(|&pid| status_kib(pid, "VmHWM:") as f64 / 1024.0)
+        .sum();
     state.running.store(false, Ordering::Relaxed);
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(pid.to_string())
-        .status();
-    let _ = child.wait();
+    forwarding.store(false, Ordering::Relaxed);
+    if let Some(f) = forwarder {
+        let _ = f.join();
+    }
+    for (pid, child) in pids.iter().zip(&mut children) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(pid.to_string())
+            .status();
+        let _ = child.wait();
+    }
     fake.shutdown();
     *state.fake.lock().unwrap() = None;
     let lat = state.latencies.lock().unwrap();
@@ -283,6 +366,14 @@ fn questions(content: &atazan::content::Content) -> Vec<String> {
     qs
 }
 
+/// A free port on 127.0.0.1.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
 fn main() {
     if std::env::var_os("ATAZAN_LOAD_ECHO").is_some() {
         return echo_bot();
@@ -309,25 +400,86 @@ fn main() {
 
     let mut echo = Command::new(std::env::current_exe().unwrap());
     echo.env("ATAZAN_LOAD_ECHO", "1");
-    let echo = phase("baseline: echo handler", users, secs, &qs, echo);
+    let echo = phase(
+        "baseline: echo handler",
+        users,
+        secs,
+        &qs,
+        vec![echo],
+        vec![],
+    );
 
     let tmp = tempfile::tempdir().unwrap();
-    let mut bot = Command::new(env!("CARGO_BIN_EXE_atazan"));
-    bot.arg("--content")
-        .arg(&content_dir)
-        .arg("--data")
-        .arg(tmp.path().join("data"))
-        .arg("run")
-        .env("ATAZAN_THROTTLE", "off")
-        .env("ATAZAN_FLOOD_MESSAGES", "1000000")
-        .env("ATAZAN_HTTP", "off")
-        .env("ATAZAN_WATCH", "off");
-    let atazan = phase("atazan", users, secs, &qs, bot);
+    let atazan_bot = |data: &str, run: &[&str]| {
+        let mut bot = Command::new(env!("CARGO_BIN_EXE_atazan"));
+        bot.arg("--content")
+            .arg(&content_dir)
+            .arg("--data")
+            .arg(tmp.path().join(data))
+            .arg("run")
+            .args(run)
+            .env("ATAZAN_THROTTLE", "off")
+            .env("ATAZAN_FLOOD_MESSAGES", "1000000")
+            .env("ATAZAN_HTTP", "off")
+            .env("ATAZAN_WATCH", "off")
+            .env("ATAZAN_WEBHOOK_SECRET", SECRET);
+        bot
+    };
+    let atazan = phase(
+        "atazan",
+        users,
+        secs,
+        &qs,
+        vec![atazan_bot("data", &[])],
+        vec![],
+    );
+
+    let webhook_bot = |data: &str, port: u16| {
+        atazan_bot(
+            data,
+            &[
+                "--webhook-url",
+                "https://bot.example.org/tg",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ],
+        )
+    };
+    let port = free_port();
+    let sled = phase(
+        "webhook, sled, 1 replica",
+        users,
+        secs,
+        &qs,
+        vec![webhook_bot("sled", port)],
+        vec![port],
+    );
+
+    let pg = pg_cluster::Cluster::start();
+    let url = pg.create_db("load");
+    let ports = [free_port(), free_port()];
+    let replicas = ports
+        .iter()
+        .enumerate()
+        .map(|(i, &port)| {
+            let mut bot = webhook_bot(&format!("replica{i}"), port);
+            bot.env("ATAZAN_STORE", &url);
+            bot
+        })
+        .collect();
+    let shared = phase(
+        "webhook, PostgreSQL, 2 replicas",
+        users,
+        secs,
+        &qs,
+        replicas,
+        ports.to_vec(),
+    );
 
     println!();
     println!("| bot process | replies | replies/s | p50 latency | p99 latency | RSS start → end | peak RSS |");
     println!("|---|---|---|---|---|---|---|");
-    for r in [&echo, &atazan] {
+    for r in [&echo, &atazan, &sled, &shared] {
         println!(
             "| {} | {} | {:.0} | {:.2} ms | {:.2} ms | {:.1} → {:.1} MiB | {:.1} MiB |",
             r.name,
@@ -343,7 +495,9 @@ fn main() {
     let ratio = (atazan.replies as f64 / atazan.secs) / (echo.replies as f64 / echo.secs);
     println!();
     println!("atazan / echo throughput: {ratio:.2}");
-    for r in [&echo, &atazan] {
+    let ratio = (shared.replies as f64 / shared.secs) / (sled.replies as f64 / sled.secs);
+    println!("2 replicas on PostgreSQL / 1 on sled (webhook) throughput: {ratio:.2}");
+    for r in [&echo, &atazan, &sled, &shared] {
         println!(
             "{} RSS every 10%: {}",
             r.name,

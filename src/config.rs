@@ -54,6 +54,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("ATAZAN_CONFIG", "", "the TOML configuration file (optional)"),
     ("ATAZAN_CONTENT", "content", "the content folder (`--content`)"),
     ("ATAZAN_DATA", "data", "the data folder: sled knowledge base, user languages, journal (`--data`)"),
+    ("ATAZAN_STORE", "store", "postgres://user:password@host:port/db: users' languages, the journal and counters in PostgreSQL, shared by replicas (`--store`); unset: in the data folder"),
+    ("ATAZAN_STORE_QUEUE", "store_queue", "state writes a PostgreSQL store queues while the database is slow or away; beyond it they are dropped and counted (default 10000)"),
     ("TELOXIDE_TOKEN", "telegram.token", "the bot token from @BotFather; without it `atazan` opens the terminal chat"),
     ("TELOXIDE_API_URL", "telegram.api_url", "the Bot API base URL (default https://api.telegram.org; tests use a loopback server)"),
     ("ATAZAN_ADMINS", "telegram.admins", "Telegram user ids of operators, comma-separated: /reload, /unanswered, /stats, content alerts"),
@@ -81,6 +83,11 @@ pub struct Config {
     pub content: PathBuf,
     /// The data folder.
     pub data: PathBuf,
+    /// The shared store's PostgreSQL URL; none keeps the bot's state in the
+    /// data folder (sled).
+    pub store: Option<String>,
+    /// Writes the PostgreSQL store may queue.
+    pub store_queue: usize,
     /// Telegram.
     pub telegram: Telegram,
     /// Webhook mode.
@@ -185,6 +192,8 @@ impl Default for Config {
         Config {
             content: PathBuf::from("content"),
             data: PathBuf::from("data"),
+            store: None,
+            store_queue: 10_000,
             telegram: Telegram::default(),
             webhook: Webhook::default(),
             http: Http::default(),
@@ -300,6 +309,12 @@ impl Config {
         if let Some(v) = get("ATAZAN_DATA") {
             self.data = PathBuf::from(v);
         }
+        if let Some(v) = get("ATAZAN_STORE") {
+            self.store = Some(v.trim().to_string());
+        }
+        if let Some(v) = get("ATAZAN_STORE_QUEUE") {
+            self.store_queue = parse_var("ATAZAN_STORE_QUEUE", &v, "is not a whole number")?;
+        }
         if let Some(v) = get("TELOXIDE_TOKEN") {
             self.telegram.token = Some(v.trim().to_string());
         }
@@ -375,6 +390,19 @@ impl Config {
     /// Checks settings that must fit together; called by [`Config::load`]
     /// and again after command-line flags are applied.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.store_queue == 0 {
+            return Err(ConfigError::Conflict(
+                "ATAZAN_STORE_QUEUE (store_queue) must be at least 1".into(),
+            ));
+        }
+        if let Some(url) = &self.store {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(ConfigError::Conflict(format!(
+                    "ATAZAN_STORE (store): `{}` is not a postgres:// URL (postgres://user:password@host:5432/db)",
+                    mask_store(url)
+                )));
+            }
+        }
         if let Some(url) = &self.telegram.api_url {
             check_url("TELOXIDE_API_URL (telegram.api_url)", url, false)?;
         }
@@ -448,6 +476,7 @@ impl Config {
         let mut shown = self.clone();
         shown.telegram.token = shown.telegram.token.as_deref().map(mask);
         shown.webhook.secret = shown.webhook.secret.as_deref().map(mask);
+        shown.store = shown.store.as_deref().map(mask_store);
         toml::to_string(&shown)
             .unwrap_or_else(|e| format!("# cannot show the configuration: {e}\n"))
     }
@@ -458,6 +487,34 @@ impl Config {
 pub fn mask(secret: &str) -> String {
     let shown: String = secret.chars().take(4).collect();
     format!("{shown}…(masked)")
+}
+
+/// A store URL with its password masked (and a `password=` parameter).
+pub fn mask_store(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("masked"));
+            }
+            let pairs: Vec<(String, String)> = u
+                .query_pairs()
+                .map(|(k, v)| {
+                    let v = if k.eq_ignore_ascii_case("password") {
+                        "masked".to_string()
+                    } else {
+                        v.into_owned()
+                    };
+                    (k.into_owned(), v)
+                })
+                .collect();
+            if !pairs.is_empty() {
+                u.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            u.to_string()
+        }
+        // Not a URL: nothing of it is shown.
+        Err(_) => mask(url),
+    }
 }
 
 fn parse_var<T: std::str::FromStr>(
@@ -642,6 +699,27 @@ mod tests {
             back.telegram.admins, c.telegram.admins,
             "what is shown parses back"
         );
+    }
+
+    #[test]
+    fn the_store_password_is_masked_when_shown() {
+        let c = Config::load(
+            None,
+            env(&[(
+                "ATAZAN_STORE",
+                "postgres://atazan:pa55word@db.internal:5432/atazan?sslmode=disable&password=other",
+            )]),
+        )
+        .unwrap();
+        assert!(c.store.as_deref().unwrap().contains("pa55word"));
+        let shown = c.to_toml();
+        assert!(!shown.contains("pa55word"), "{shown}");
+        assert!(!shown.contains("other"), "{shown}");
+        assert!(shown.contains("atazan:masked@db.internal:5432"), "{shown}");
+        let e = Config::load(None, env(&[("ATAZAN_STORE", "mysql://u:secret@h/db")])).unwrap_err();
+        assert!(e.to_string().starts_with("ATAZAN_STORE"), "{e}");
+        assert!(!e.to_string().contains("secret"), "{e}");
+        assert_eq!(Config::load(None, env(&[])).unwrap().store, None);
     }
 
     #[test]

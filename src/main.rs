@@ -24,6 +24,11 @@ struct Args {
     /// the journal [default: data; also ATAZAN_DATA].
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// Keep users' languages, the journal and counters in PostgreSQL, shared
+    /// by several bot replicas: postgres://user:password@host:5432/db [also
+    /// ATAZAN_STORE; default: in the data folder].
+    #[arg(long, global = true, value_name = "URL")]
+    store: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -138,6 +143,10 @@ fn run(args: Args) -> Result<ExitCode> {
     }
     if let Some(dir) = args.data {
         config.data = dir;
+    }
+    if let Some(url) = args.store {
+        config.store = Some(url);
+        config.validate()?;
     }
     if let Some(Command::Run {
         webhook_url,

@@ -60,6 +60,9 @@ pub struct Metrics {
     feedback: Family<VoteLabel, Counter>,
     flood: Counter,
     content: Family<VersionLabel, Gauge>,
+    store_dropped: Counter,
+    store_queued: Gauge,
+    store_up: Gauge,
 }
 
 impl Default for Metrics {
@@ -118,8 +121,29 @@ impl Metrics {
             "The content version in service (1 for the current version)",
             content.clone(),
         );
+        let store_dropped = Counter::default();
+        registry.register(
+            "store_dropped_writes",
+            "State writes (language choices, journal entries) dropped because the shared store's queue was full",
+            store_dropped.clone(),
+        );
+        let store_queued = Gauge::default();
+        registry.register(
+            "store_queued_writes",
+            "State writes waiting for the shared store",
+            store_queued.clone(),
+        );
+        let store_up = Gauge::default();
+        registry.register(
+            "store_up",
+            "1 when the store answered its last contact, else 0",
+            store_up.clone(),
+        );
         Metrics {
             registry,
+            store_dropped,
+            store_queued,
+            store_up,
             updates,
             answers,
             latency,
@@ -182,6 +206,17 @@ impl Metrics {
                 version: version.to_string(),
             })
             .set(1);
+    }
+
+    /// Takes the store's state (read when `/metrics` is scraped).
+    pub fn store(&self, h: &crate::store::StoreHealth) {
+        let seen = self.store_dropped.get();
+        if h.dropped > seen {
+            self.store_dropped.inc_by(h.dropped - seen);
+        }
+        self.store_queued
+            .set(i64::try_from(h.queued).unwrap_or(i64::MAX));
+        self.store_up.set(i64::from(h.ok));
     }
 
     /// Every counter in the Prometheus text format.

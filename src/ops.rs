@@ -48,6 +48,11 @@ pub struct Health {
     pub version: String,
     /// Whether the knowledge base answers reads.
     pub sled: bool,
+    /// Where users' state lives and whether it is reachable. A shared store
+    /// that is down makes the status `degraded`, not failing: answers keep
+    /// flowing, so a load balancer should keep sending updates here.
+    #[serde(default)]
+    pub store: Option<crate::store::StoreHealth>,
     /// Seconds since the bot started.
     pub uptime_seconds: u64,
 }
@@ -86,10 +91,17 @@ pub async fn spawn(addr: SocketAddr, state: State) -> std::io::Result<tokio::tas
 
 async fn healthz(Shared(s): Shared<State>) -> impl IntoResponse {
     let sled = s.live.kb().check().is_ok();
+    let store = s.store.health();
+    let status = match (sled, store.ok) {
+        (false, _) => "failing",
+        (true, false) => "degraded",
+        (true, true) => "ok",
+    };
     let health = Health {
-        status: if sled { "ok" } else { "failing" }.to_string(),
+        status: status.to_string(),
         version: s.live.version(),
         sled,
+        store: Some(store),
         uptime_seconds: s.started.elapsed().as_secs(),
     };
     let code = if sled {
@@ -101,6 +113,7 @@ async fn healthz(Shared(s): Shared<State>) -> impl IntoResponse {
 }
 
 async fn metrics(Shared(s): Shared<State>) -> impl IntoResponse {
+    s.metrics.store(&s.store.health());
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], s.metrics.encode())
 }
 

@@ -58,6 +58,19 @@ pub async fn report_reloads<B: Api>(
         if matches!(outcome, Ok(Reloaded::Unchanged { .. })) && trigger != "command" {
             continue;
         }
+        // Every replica watches its own copy of the content and reloads it;
+        // operators hear of one change once. A `/reload` is answered by the
+        // replica that got it.
+        if trigger != "command" {
+            let what = format!(
+                "reload {result} {} {}",
+                ctx.live.version(),
+                reload_text(&outcome, Lang::En)
+            );
+            if !first_to_send(&ctx, &what).await {
+                continue;
+            }
+        }
         for &admin in &ctx.admins {
             let lang = admin_lang(&ctx, admin);
             let text = reload_text(&outcome, lang);
@@ -69,6 +82,13 @@ pub async fn report_reloads<B: Api>(
 /// Tells operators the bot started on an older version because the folder
 /// has problems.
 pub async fn notify_startup_problems<B: Api>(api: &B, ctx: &Ctx, problems: &[Diagnostic]) {
+    let what: String = std::iter::once(format!("start-up problems {}", ctx.live.version()))
+        .chain(problems.iter().map(|d| d.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if !first_to_send(ctx, &what).await {
+        return;
+    }
     for &admin in &ctx.admins {
         let lang = admin_lang(ctx, admin);
         let head = match lang {
@@ -86,8 +106,33 @@ pub async fn notify_startup_problems<B: Api>(api: &B, ctx: &Ctx, problems: &[Dia
     }
 }
 
+/// How long an alert sent by one replica keeps the others from sending the
+/// same one.
+pub const ALERT_WINDOW: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Whether this replica sends the alert saying `what`: with a shared store,
+/// only the first replica to claim it within [`ALERT_WINDOW`] does.
+async fn first_to_send(ctx: &Ctx, what: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    // Each replica has its own copy of the content: the same problem names
+    // files under different folders.
+    let dir = ctx.live.dir().display().to_string();
+    let what = if dir.is_empty() {
+        what.to_string()
+    } else {
+        what.replace(&dir, "")
+    };
+    let digest = Sha256::digest(what.as_bytes());
+    let key: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let store = Arc::clone(&ctx.store);
+    tokio::task::spawn_blocking(move || store.claim_alert(&key, ALERT_WINDOW))
+        .await
+        .unwrap_or(true)
+}
+
 /// Tells operators the data folder could not be read and was rebuilt, and
-/// where its old files are.
+/// where its old files are. Each replica has its own data folder, so each
+/// tells of its own.
 pub async fn notify_set_aside<B: Api>(api: &B, ctx: &Ctx, aside: &std::path::Path) {
     let aside = aside.display();
     for &admin in &ctx.admins {

@@ -6,6 +6,16 @@
 //! and the first dropped message of a burst is answered with a notice. The
 //! map of buckets is swept of users whose bucket is full again, so memory
 //! follows the number of users active in the last window, not all users ever.
+//!
+//! # Per replica, on purpose
+//!
+//! With several replicas sharing a store (see the README's "Scaling"), each
+//! keeps its own buckets. A load balancer spreading one user's flood over N
+//! replicas lets through at most N × `burst` per window: a known upper
+//! bound, and the outgoing throttle still limits what reaches Telegram.
+//! Shared counts would put a database round trip on the answering path of
+//! every message, and a database outage would then stop answers — which the
+//! shared store is built never to do.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Mutex;

@@ -34,7 +34,7 @@ use crate::content::Diagnostic;
 use crate::lang::Lang;
 use crate::live::{self, Live, Reloaded};
 use crate::metrics::Metrics;
-use crate::store::{Retention, SledStore, Store};
+use crate::store::{PgOptions, PgStore, Retention, SledStore, Store};
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::adaptors::throttle::{Limits, Settings, Throttle};
@@ -269,20 +269,34 @@ async fn serve<B: Api>(
     problems: Vec<Diagnostic>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), BotError> {
+    let retention = Retention {
+        max_age_days: config.journal.retention_days,
+        max_entries: config.journal.max_entries,
+        ..Retention::default()
+    };
+    // Before Telegram: a shared store that cannot be reached stops the
+    // start-up with an error naming ATAZAN_STORE.
+    let store: Arc<dyn Store> = match &config.store {
+        Some(url) => {
+            let url = url.clone();
+            let options = PgOptions {
+                queue_bound: config.store_queue,
+                ..PgOptions::default()
+            };
+            let store =
+                tokio::task::spawn_blocking(move || PgStore::open_with(&url, retention, options))
+                    .await
+                    .map_err(|_| crate::store::StoreError::Closed)??;
+            tracing::info!("state in the shared store (PostgreSQL)");
+            Arc::new(store)
+        }
+        None => Arc::new(SledStore::open(live.kb().db(), retention)?),
+    };
     let metrics = Arc::new(Metrics::new());
     let me = send::with_retry(api.get_me(), &metrics)
         .await
         .map_err(BotError::Connect)?;
     tracing::info!(bot = %me.username(), version = %live.version(), "connected to the Bot API");
-
-    let store: Arc<dyn Store> = Arc::new(SledStore::open(
-        live.kb().db(),
-        Retention {
-            max_age_days: config.journal.retention_days,
-            max_entries: config.journal.max_entries,
-            ..Retention::default()
-        },
-    )?);
     metrics.content_version(&live.version());
     let (reload_tx, reload_rx) = mpsc::unbounded_channel();
     let ctx = Arc::new(Ctx::new(

@@ -7,7 +7,7 @@
 use anyhow::{Context, Result};
 use atazan::config::Config;
 use atazan::kb::{Kb, KbError};
-use atazan::store::{self, report, Retention, SledStore, Store};
+use atazan::store::{self, report, PgStore, Retention, SledStore, Store};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::io::Write;
@@ -24,7 +24,7 @@ pub fn parse_since(s: &str) -> Result<i64, String> {
 /// `atazan unanswered`: near-duplicate unanswered questions and 👎, grouped,
 /// the `top` most frequent groups first.
 pub fn unanswered(config: &Config, since: Option<i64>, top: usize, json: bool) -> Result<ExitCode> {
-    let r: report::UnansweredReport = match open(&config.data)? {
+    let r: report::UnansweredReport = match open(config)? {
         Some((_kb, store)) => {
             let entries = store.journal(since).context("reading the journal")?;
             report::unanswered(&entries, top)
@@ -37,7 +37,7 @@ pub fn unanswered(config: &Config, since: Option<i64>, top: usize, json: bool) -
 /// `atazan stats`: questions, answers, feedback and reloads per day, topic
 /// and language.
 pub fn stats(config: &Config, since: Option<i64>, json: bool) -> Result<ExitCode> {
-    let r: report::StatsReport = match open(&config.data)? {
+    let r: report::StatsReport = match open(config)? {
         Some((_kb, store)) => {
             let days = store.stats(since).context("reading the counters")?;
             report::stats(&days)
@@ -99,9 +99,24 @@ fn from_bot<T: DeserializeOwned>(
         })
 }
 
+/// A store, and the knowledge base it lives in when it is the sled one.
+type Opened = (Option<Kb>, Box<dyn Store>);
+
+/// Opens the bot's state: the shared store when `ATAZAN_STORE` names one
+/// (whatever replicas are running), else the data folder; `None` when a
+/// running bot holds the folder. The `Kb` holds the folder's lock and must
+/// outlive the store.
+fn open(config: &Config) -> Result<Option<Opened>> {
+    if let Some(url) = &config.store {
+        let store = PgStore::open(url, Retention::default())?;
+        return Ok(Some((None, Box::new(store))));
+    }
+    open_folder(&config.data).map(|o| o.map(|(kb, s)| (Some(kb), Box::new(s) as Box<dyn Store>)))
+}
+
 /// Opens the bot's state in an existing data folder; `None` when a running
-/// bot holds it. The `Kb` holds the folder's lock and must outlive the store.
-fn open(data: &Path) -> Result<Option<(Kb, SledStore)>> {
+/// bot holds it.
+fn open_folder(data: &Path) -> Result<Option<(Kb, SledStore)>> {
     if !data.is_dir() {
         anyhow::bail!(
             "{}: no data folder here; the bot has not run with it yet (pass --data DIR or set ATAZAN_DATA)",

@@ -3,9 +3,11 @@
 //!
 //! Everything sits behind the [`Store`] trait, so the bot's handlers do not
 //! know where it lives. [`SledStore`] keeps it in the knowledge base's sled
-//! database (its own trees next to the content); a store shared by several
-//! bot processes (PostgreSQL, Redis) would be another implementation of the
-//! same trait. The operator's reports ([`report`]) are pure functions of what
+//! database (its own trees next to the content): the default, nothing to set
+//! up. [`PgStore`] keeps it in PostgreSQL (`ATAZAN_STORE`), shared by several
+//! bot replicas; its writes are queued so answering never waits on the
+//! database. One set of contract tests checks the same behaviour on both.
+//! The operator's reports ([`report`]) are pure functions of what
 //! the store returns, so a CLI command, a Telegram admin command and an HTTP
 //! endpoint all build the same report from wherever the data came from.
 //!
@@ -17,6 +19,7 @@
 //! | unanswered questions: text, language, time, closest passage and its score | so operators write the missing passages | [`Retention`]: 90 days, 10,000 entries |
 //! | 👎 on an answer: the passage, the question text when known, language, time | so operators fix the passage | as above |
 //! | daily counters: questions by outcome, language and topic, 👍/👎, reloads | the operator's statistics | 400 days |
+//! | alerts sent (PostgreSQL only): a hash of the alert's text, when | so replicas send each operator alert once | 30 days |
 //!
 //! Answered questions are counted, never written down.
 //!
@@ -59,11 +62,15 @@
 //! assert_eq!(store.journal(None).unwrap()[0].question.as_deref(), Some("погода в Алматы"));
 //! ```
 
+#[doc(hidden)]
+pub mod contract;
 mod counts;
+pub mod postgres;
 pub mod report;
 mod sled_store;
 
 pub use counts::{Counts, DayStats, KindCounts, LangCounts, TopicCounts};
+pub use postgres::{PgOptions, PgStore};
 pub use sled_store::{SledStore, DEFAULT_WRITE_INTERVAL};
 
 use crate::content::Content;
@@ -115,6 +122,40 @@ pub trait Store: Send + Sync + 'static {
     /// Writes the counters and waits until everything recorded is on disk.
     /// The bot calls it on shutdown (and may call it periodically).
     fn flush(&self) -> Result<(), StoreError>;
+
+    /// Where the state lives and how that is going, for `/healthz` and
+    /// `/metrics`. A local store is always up and queues nothing.
+    fn health(&self) -> StoreHealth {
+        StoreHealth {
+            backend: "sled".into(),
+            ok: true,
+            queued: 0,
+            dropped: 0,
+        }
+    }
+
+    /// Whether this process should send the operators' alert named `key`
+    /// (a hash of what it says): replicas sharing a store send each alert
+    /// once, the first to claim it, and again only after `window`. A store
+    /// of one process always says yes.
+    fn claim_alert(&self, key: &str, window: std::time::Duration) -> bool {
+        let _ = (key, window);
+        true
+    }
+}
+
+/// How the store is doing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreHealth {
+    /// `sled` or `postgres`.
+    pub backend: String,
+    /// Whether the last contact with the database worked.
+    pub ok: bool,
+    /// Writes waiting to be written.
+    pub queued: usize,
+    /// Writes dropped since start because the queue was full (or the
+    /// database was still unreachable at shutdown).
+    pub dropped: u64,
 }
 
 /// Why the store failed.
@@ -124,6 +165,15 @@ pub enum StoreError {
     /// The sled database failed.
     #[error("the bot's state in the data folder: {0}")]
     Sled(#[from] sled::Error),
+    /// PostgreSQL failed or could not be reached.
+    #[error("the shared store (ATAZAN_STORE): {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// The shared store did not answer in time.
+    #[error("the shared store (ATAZAN_STORE) did not answer within {0:?}")]
+    Timeout(std::time::Duration),
+    /// The shared store is unreachable or shutting down.
+    #[error("the shared store (ATAZAN_STORE) is unreachable")]
+    Closed,
 }
 
 /// One question the bot handled. It names no user, on purpose.

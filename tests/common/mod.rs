@@ -5,6 +5,7 @@
 #![allow(dead_code)] // Each test file uses its own subset.
 
 pub mod bot;
+pub mod postgres;
 pub mod telegram;
 
 use std::io::{Read, Write};

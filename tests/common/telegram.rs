@@ -923,6 +923,16 @@ impl FakeApi {
         }
     }
 
+    /// Takes the queued updates as JSON, oldest first: for webhook mode,
+    /// where the test posts them to a bot of its choice.
+    pub fn take_updates(&self) -> Vec<String> {
+        lock(&self.inner.state)
+            .queue
+            .drain(..)
+            .map(|p| p.json.to_string())
+            .collect()
+    }
+
     /// How many updates are queued and not yet confirmed by the bot.
     pub fn pending(&self) -> usize {
         lock(&self.inner.state).queue.len()
