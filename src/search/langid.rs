@@ -264,6 +264,12 @@ impl LangId {
                 score[0] += KAZAKH_LETTER_WEIGHT;
                 told = true;
             }
+            // Russian in Latin letters writes к as k, never q, which Kazakh
+            // typed in Latin uses for қ; the folded grams cannot see it, since
+            // folding makes both k.
+            if !cyrillic && w.contains('q') {
+                score[2] -= KAZAKH_LETTER_WEIGHT;
+            }
             told |= stopwords::role(w).is_some();
             grams(&form(w), |g| {
                 let lp = self.grams.get(&g).unwrap_or(&self.unseen);
