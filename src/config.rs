@@ -140,8 +140,36 @@ pub struct Webhook {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Http {
-    /// Where `/healthz` and `/metrics` are served; none turns them off.
+    /// Where `/healthz` and `/metrics` are served; none turns them off
+    /// (`listen = "off"` in the file, so `atazan config` output reads back).
+    #[serde(with = "listen_or_off")]
     pub listen: Option<SocketAddr>,
+}
+
+/// An address, or `"off"`: TOML has no null, and an absent key means the
+/// default address.
+mod listen_or_off {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+    use std::net::SocketAddr;
+
+    pub fn serialize<S: Serializer>(v: &Option<SocketAddr>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(addr) => s.collect_str(addr),
+            None => s.serialize_str("off"),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.trim() {
+            "off" | "none" | "false" | "0" => Ok(None),
+            addr => addr.parse().map(Some).map_err(|_| {
+                D::Error::custom(format!(
+                    "`{s}` is not an address like 127.0.0.1:9464 (or \"off\")"
+                ))
+            }),
+        }
+    }
 }
 
 /// Limits on messages.
@@ -282,16 +310,25 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        toml::from_str(&text).map_err(|e| ConfigError::File {
+        Config::from_text(path, &text)
+    }
+
+    /// Parses the text of a TOML configuration file read from `path` (named
+    /// in errors, which point at the line to fix).
+    pub fn from_text(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::File {
             path: path.to_path_buf(),
             line: e
                 .span()
                 .map_or(1, |s| text[..s.start].matches('\n').count() + 1),
-            message: e.message().trim().to_string(),
+            message: crate::content::toml_message(&e),
         })
     }
 
-    fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+    pub(crate) fn apply_env(
+        &mut self,
+        env: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
         // An empty variable counts as unset: `FOO= atazan` is how shells unset.
         let get = |var: &str| env(var).filter(|v| !v.trim().is_empty());
         if let Some(v) = get("ATAZAN_CONTENT") {

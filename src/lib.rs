@@ -22,12 +22,15 @@
 //! - [`store`]: the bot's own state (language choices, the anonymous journal
 //!   of unanswered questions, daily counters) and the operator's reports.
 //! - [`lint`]: content checks that need the matcher (example questions reach their passage).
+//! - `fuzzing` (hidden): the fuzz targets' entry points, shared with `tests/fuzz_seeds.rs`.
 
 pub mod bot;
 pub mod config;
 pub mod content;
 pub mod dialog;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod kb;
 pub mod lang;

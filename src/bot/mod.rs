@@ -28,6 +28,7 @@ pub mod flood;
 pub mod handlers;
 pub mod render;
 pub mod send;
+pub mod webhook;
 
 use crate::config::Config;
 use crate::content::Diagnostic;
@@ -429,6 +430,7 @@ async fn by_webhook<B: Api>(
     let (mut listener, stopped, router) = webhooks::axum_to_router(api, options)
         .await
         .map_err(BotError::Webhook)?;
+    let router = router.layer(axum::middleware::from_fn(webhook::screen_updates));
     spawn_shutdown(dispatcher.shutdown_token(), listener.stop_token(), stop);
     tracing::info!(%listen, "receiving updates by webhook");
     tokio::spawn(async move {
