@@ -44,6 +44,11 @@ struct VoteLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WhatLabel {
+    what: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct VersionLabel {
     version: String,
 }
@@ -60,6 +65,8 @@ pub struct Metrics {
     feedback: Family<VoteLabel, Counter>,
     flood: Counter,
     content: Family<VersionLabel, Gauge>,
+    lost_writes: Family<WhatLabel, Counter>,
+    store_failing: Gauge,
 }
 
 impl Default for Metrics {
@@ -118,6 +125,18 @@ impl Metrics {
             "The content version in service (1 for the current version)",
             content.clone(),
         );
+        let lost_writes = Family::<WhatLabel, Counter>::default();
+        registry.register(
+            "store_lost_writes",
+            "Writes to the data folder that failed and were dropped (a full disk…), by what was written (language, question, feedback, reload, flush)",
+            lost_writes.clone(),
+        );
+        let store_failing = Gauge::default();
+        registry.register(
+            "store_failing",
+            "1 while writes to the data folder fail, else 0",
+            store_failing.clone(),
+        );
         Metrics {
             registry,
             updates,
@@ -128,6 +147,8 @@ impl Metrics {
             feedback,
             flood,
             content,
+            lost_writes,
+            store_failing,
         }
     }
 
@@ -167,6 +188,16 @@ impl Metrics {
                 vote: if up { "up" } else { "down" },
             })
             .inc();
+    }
+
+    /// Counts one write to the data folder that failed and was dropped.
+    pub fn lost_write(&self, what: &'static str) {
+        self.lost_writes.get_or_create(&WhatLabel { what }).inc();
+    }
+
+    /// Whether writes to the data folder fail at the moment.
+    pub fn store_failing(&self, failing: bool) {
+        self.store_failing.set(i64::from(failing));
     }
 
     /// Counts a message dropped by the flood limit.

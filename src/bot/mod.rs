@@ -35,7 +35,7 @@ use crate::content::Diagnostic;
 use crate::lang::Lang;
 use crate::live::{self, Live, Reloaded};
 use crate::metrics::Metrics;
-use crate::store::{Retention, SledStore, Store};
+use crate::store::{Guarded, Retention, SledStore, Store};
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::adaptors::throttle::{Limits, Settings, Throttle};
@@ -276,7 +276,7 @@ async fn serve<B: Api>(
         .map_err(BotError::Connect)?;
     tracing::info!(bot = %me.username(), version = %live.version(), "connected to the Bot API");
 
-    let store: Arc<dyn Store> = Arc::new(SledStore::open(
+    let sled_store: Arc<dyn Store> = Arc::new(SledStore::open(
         live.kb().db(),
         Retention {
             max_age_days: config.journal.retention_days,
@@ -284,6 +284,14 @@ async fn serve<B: Api>(
             ..Retention::default()
         },
     )?);
+    // A full disk costs the writes, never the answers; operators hear of it once.
+    let (health_tx, health_rx) = mpsc::unbounded_channel();
+    let store: Arc<dyn Store> = Arc::new(Guarded::new(
+        sled_store,
+        live.kb().path().to_path_buf(),
+        Arc::clone(&metrics),
+        health_tx,
+    ));
     metrics.content_version(&live.version());
     let (reload_tx, reload_rx) = mpsc::unbounded_channel();
     let ctx = Arc::new(Ctx::new(
@@ -301,6 +309,11 @@ async fn serve<B: Api>(
     if let Some(aside) = live.set_aside() {
         admin::notify_set_aside(&api, &ctx, aside).await;
     }
+    tokio::spawn(admin::report_store_health(
+        api.clone(),
+        Arc::clone(&ctx),
+        health_rx,
+    ));
     tokio::spawn(admin::report_reloads(
         api.clone(),
         Arc::clone(&ctx),

@@ -60,10 +60,12 @@
 //! ```
 
 mod counts;
+mod guard;
 pub mod report;
 mod sled_store;
 
 pub use counts::{Counts, DayStats, KindCounts, LangCounts, TopicCounts};
+pub use guard::{Guarded, Health};
 pub use sled_store::{SledStore, DEFAULT_WRITE_INTERVAL};
 
 use crate::content::Content;
