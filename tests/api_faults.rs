@@ -74,6 +74,15 @@ fn nonsense_from_get_updates_never_stops_the_listener() {
         FAULTS.len(),
         "one log line per failed poll:\n{log}"
     );
+    assert_eq!(
+        lines(&log, "retrying getting updates"),
+        0,
+        "and only one:\n{log}"
+    );
+    assert!(
+        !log.contains("Bad Gateway"),
+        "a garbled answer is not logged whole:\n{log}"
+    );
 }
 
 #[test]

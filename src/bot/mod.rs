@@ -398,7 +398,7 @@ async fn poll<B: Api>(
             ) {
                 tracing::error!("409 Conflict: another process is polling Telegram with this token. Only one long-polling instance may run per bot: stop the other one, or run several replicas in webhook mode (--webhook-url)");
             } else {
-                tracing::warn!(error = %e, "getting updates failed; retrying");
+                tracing::warn!(error = %send::describe(&e), "getting updates failed; retrying");
             }
         }
     };

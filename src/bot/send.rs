@@ -31,7 +31,7 @@ where
                 metrics.api_error(code(&e));
                 match retry_delay(&e, attempt) {
                     Some(wait) if attempt < ATTEMPTS => {
-                        tracing::warn!(error = %e, attempt, wait_ms = wait.as_millis() as u64, "Bot API request failed; retrying");
+                        tracing::warn!(error = %describe(&e), attempt, wait_ms = wait.as_millis() as u64, "Bot API request failed; retrying");
                         tokio::time::sleep(wait).await;
                         attempt += 1;
                     }
@@ -101,6 +101,19 @@ pub fn code(e: &RequestError) -> String {
     }
 }
 
+/// A failure as a log line may show it: teloxide's own description of an
+/// answer that is not JSON quotes the whole answer, which for `getUpdates`
+/// holds users' messages; this keeps only where the JSON broke.
+pub fn describe(e: &RequestError) -> String {
+    match e {
+        RequestError::InvalidJson { source, raw } => format!(
+            "the Bot API's answer is not valid JSON ({} bytes): {source}",
+            raw.len()
+        ),
+        other => other.to_string(),
+    }
+}
+
 /// The HTTP status a gateway error's description stands for, if it is one.
 fn server_error(description: &str) -> Option<&'static str> {
     let d = description.to_ascii_lowercase();
@@ -156,6 +169,10 @@ mod tests {
             source: std::sync::Arc::new(serde_json::from_str::<u8>("x").unwrap_err()),
             raw: "<html>502</html>".into(),
         };
+        assert!(
+            !describe(&e).contains("502"),
+            "the answer itself is not logged"
+        );
         let waits: Vec<_> = (1..4).map(|a| retry_delay(&e, a).unwrap()).collect();
         assert!(waits[0] < waits[1] && waits[1] < waits[2], "{waits:?}");
     }

@@ -195,7 +195,9 @@ mod tests {
     fn folding_is_idempotent_when_a_digraph_makes_another() {
         // Found by the `text` fuzz target: "tsh" folded to "ch", whose key is "c".
         // Then "втце" (found by the fuzzer): "vtce" softened to "vtse", whose key is "vse".
-        for w in ["tsh", "tssh", "tsng", "ttsh", "shtsh", "втце", "vtce", "tcі"] {
+        for w in [
+            "tsh", "tssh", "tsng", "ttsh", "shtsh", "втце", "vtce", "tcі",
+        ] {
             let k = key(w);
             assert_eq!(key(&k), k, "{w}");
         }
