@@ -645,6 +645,20 @@ mod tests {
         assert!(c.poll_timeout() < c.api_timeout());
     }
 
+    /// Found by the `config` fuzz target: with the metrics server off,
+    /// `atazan config` printed an empty `[http]`, which reads back as on.
+    #[test]
+    fn the_shown_configuration_reads_back_with_http_off() {
+        let c = Config::load(None, env(&[("ATAZAN_HTTP", "off")])).unwrap();
+        assert_eq!(c.http.listen, None);
+        let again = Config::from_text(Path::new("shown.toml"), &c.to_toml()).unwrap();
+        assert_eq!(again.http.listen, None, "{}", c.to_toml());
+        let on = Config::from_text(Path::new("a.toml"), "[http]\nlisten = \"127.0.0.1:1\"\n").unwrap();
+        assert_eq!(on.http.listen, "127.0.0.1:1".parse().ok());
+        let e = Config::from_text(Path::new("a.toml"), "[http]\nlisten = \"nowhere\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("a.toml:2: "), "{e}");
+    }
+
     #[test]
     fn a_bad_file_is_reported_at_its_line() {
         let dir = tempfile::tempdir().unwrap();
