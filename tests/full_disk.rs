@@ -185,11 +185,12 @@ fn a_full_disk_costs_writes_not_answers_and_the_folder_reopens() {
     );
     assert!(!log.contains("panicked"), "{log}");
 
-    // Space comes back; the operator restarts the bot as told. The sled
-    // folder reopens (not set aside) and writes work again.
-    std::fs::remove_file(&filler).unwrap();
-    let (_status, log) = bot.terminate();
+    // The process dies on the full disk (the worst moment to stop); space
+    // comes back; the operator restarts the bot. The sled folder reopens
+    // (not set aside) and writes work again.
+    let log = bot.kill();
     assert!(!log.contains("panicked"), "{log}");
+    std::fs::remove_file(&filler).unwrap();
     let kb = atazan::kb::Kb::open(&data).expect("the sled folder reopens after a full disk");
     drop(kb);
 
