@@ -653,9 +653,11 @@ mod tests {
         assert_eq!(c.http.listen, None);
         let again = Config::from_text(Path::new("shown.toml"), &c.to_toml()).unwrap();
         assert_eq!(again.http.listen, None, "{}", c.to_toml());
-        let on = Config::from_text(Path::new("a.toml"), "[http]\nlisten = \"127.0.0.1:1\"\n").unwrap();
+        let on =
+            Config::from_text(Path::new("a.toml"), "[http]\nlisten = \"127.0.0.1:1\"\n").unwrap();
         assert_eq!(on.http.listen, "127.0.0.1:1".parse().ok());
-        let e = Config::from_text(Path::new("a.toml"), "[http]\nlisten = \"nowhere\"\n").unwrap_err();
+        let e =
+            Config::from_text(Path::new("a.toml"), "[http]\nlisten = \"nowhere\"\n").unwrap_err();
         assert!(e.to_string().starts_with("a.toml:2: "), "{e}");
     }
 

@@ -736,7 +736,10 @@ fn two_passages_with_one_title() {
 fn a_toml_file_cut_after_a_key_says_what_is_wrong() {
     let c = ContentCopy::new();
     let text = c.read("synonyms.toml");
-    let cut = format!("{}\n[[group]]\nterms = [\"x\", \"y\"]\ncore =", text.trim_end());
+    let cut = format!(
+        "{}\n[[group]]\nterms = [\"x\", \"y\"]\ncore =",
+        text.trim_end()
+    );
     c.write("synonyms.toml", &cut);
     let run = c.check();
     let last = cut.lines().count();

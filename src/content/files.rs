@@ -80,6 +80,21 @@ impl ContentFiles {
         }
     }
 
+    /// Only the files whose path `keep` accepts: a smaller folder for the
+    /// fuzzers, which parse it once per input.
+    #[doc(hidden)]
+    pub fn only(&self, keep: impl Fn(&str) -> bool) -> ContentFiles {
+        ContentFiles {
+            dir: self.dir.clone(),
+            files: self
+                .files
+                .iter()
+                .filter(|(p, _)| keep(p))
+                .map(|(p, b)| (p.clone(), b.clone()))
+                .collect(),
+        }
+    }
+
     /// The paths read, inside the folder, with `/`, in order.
     pub fn paths(&self) -> impl Iterator<Item = &str> + '_ {
         self.files.keys().map(String::as_str)
