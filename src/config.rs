@@ -412,6 +412,19 @@ impl Config {
     /// Checks settings that must fit together; called by [`Config::load`]
     /// and again after command-line flags are applied.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        // TOML integers are i64: a larger number from the environment could
+        // not be shown by `atazan config` nor written to a file.
+        const TOML_MAX: u64 = i64::MAX as u64;
+        if self.journal.max_entries as u64 > TOML_MAX {
+            return Err(ConfigError::Conflict(format!(
+                "ATAZAN_RETENTION_ENTRIES (journal.max_entries) must be at most {TOML_MAX}"
+            )));
+        }
+        if let Some(id) = self.telegram.admins.iter().find(|&&id| id > TOML_MAX) {
+            return Err(ConfigError::Conflict(format!(
+                "ATAZAN_ADMINS (telegram.admins): {id} is not a Telegram user id"
+            )));
+        }
         if let Some(url) = &self.telegram.api_url {
             check_url("TELOXIDE_API_URL (telegram.api_url)", url, false)?;
         }
@@ -643,6 +656,26 @@ mod tests {
         let c = Config::load(None, env(&[("ATAZAN_API_TIMEOUT", "3")])).unwrap();
         assert_eq!(c.poll_timeout(), Duration::from_secs(1));
         assert!(c.poll_timeout() < c.api_timeout());
+    }
+
+    /// Found by the `config` fuzz target: a number over TOML's range from
+    /// the environment made `atazan config` print no configuration at all.
+    #[test]
+    fn numbers_toml_cannot_hold_are_refused() {
+        let e = Config::load(
+            None,
+            env(&[("ATAZAN_RETENTION_ENTRIES", "12559816083764152293")]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("ATAZAN_RETENTION_ENTRIES"), "{e}");
+        let e = Config::load(None, env(&[("ATAZAN_ADMINS", "18446744073709551615")])).unwrap_err();
+        assert!(e.to_string().contains("ATAZAN_ADMINS"), "{e}");
+        let c = Config::load(
+            None,
+            env(&[("ATAZAN_RETENTION_ENTRIES", "9223372036854775807")]),
+        )
+        .unwrap();
+        assert!(!c.to_toml().starts_with("# cannot show"), "{}", c.to_toml());
     }
 
     /// Found by the `config` fuzz target: with the metrics server off,
