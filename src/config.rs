@@ -147,8 +147,36 @@ pub struct Webhook {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Http {
-    /// Where `/healthz` and `/metrics` are served; none turns them off.
+    /// Where `/healthz` and `/metrics` are served; none turns them off
+    /// (`listen = "off"` in the file, so `atazan config` output reads back).
+    #[serde(with = "listen_or_off")]
     pub listen: Option<SocketAddr>,
+}
+
+/// An address, or `"off"`: TOML has no null, and an absent key means the
+/// default address.
+mod listen_or_off {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+    use std::net::SocketAddr;
+
+    pub fn serialize<S: Serializer>(v: &Option<SocketAddr>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(addr) => s.collect_str(addr),
+            None => s.serialize_str("off"),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.trim() {
+            "off" | "none" | "false" | "0" => Ok(None),
+            addr => addr.parse().map(Some).map_err(|_| {
+                D::Error::custom(format!(
+                    "`{s}` is not an address like 127.0.0.1:9464 (or \"off\")"
+                ))
+            }),
+        }
+    }
 }
 
 /// Limits on messages.
@@ -291,16 +319,25 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        toml::from_str(&text).map_err(|e| ConfigError::File {
+        Config::from_text(path, &text)
+    }
+
+    /// Parses the text of a TOML configuration file read from `path` (named
+    /// in errors, which point at the line to fix).
+    pub fn from_text(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::File {
             path: path.to_path_buf(),
             line: e
                 .span()
                 .map_or(1, |s| text[..s.start].matches('\n').count() + 1),
-            message: e.message().trim().to_string(),
+            message: crate::content::toml_message(&e),
         })
     }
 
-    fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+    pub(crate) fn apply_env(
+        &mut self,
+        env: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
         // An empty variable counts as unset: `FOO= atazan` is how shells unset.
         let get = |var: &str| env(var).filter(|v| !v.trim().is_empty());
         if let Some(v) = get("ATAZAN_CONTENT") {
@@ -402,6 +439,19 @@ impl Config {
                     mask_store(url)
                 )));
             }
+        }
+        // TOML integers are i64: a larger number from the environment could
+        // not be shown by `atazan config` nor written to a file.
+        const TOML_MAX: u64 = i64::MAX as u64;
+        if self.journal.max_entries as u64 > TOML_MAX {
+            return Err(ConfigError::Conflict(format!(
+                "ATAZAN_RETENTION_ENTRIES (journal.max_entries) must be at most {TOML_MAX}"
+            )));
+        }
+        if let Some(id) = self.telegram.admins.iter().find(|&&id| id > TOML_MAX) {
+            return Err(ConfigError::Conflict(format!(
+                "ATAZAN_ADMINS (telegram.admins): {id} is not a Telegram user id"
+            )));
         }
         if let Some(url) = &self.telegram.api_url {
             check_url("TELOXIDE_API_URL (telegram.api_url)", url, false)?;
@@ -663,6 +713,42 @@ mod tests {
         let c = Config::load(None, env(&[("ATAZAN_API_TIMEOUT", "3")])).unwrap();
         assert_eq!(c.poll_timeout(), Duration::from_secs(1));
         assert!(c.poll_timeout() < c.api_timeout());
+    }
+
+    /// Found by the `config` fuzz target: a number over TOML's range from
+    /// the environment made `atazan config` print no configuration at all.
+    #[test]
+    fn numbers_toml_cannot_hold_are_refused() {
+        let e = Config::load(
+            None,
+            env(&[("ATAZAN_RETENTION_ENTRIES", "12559816083764152293")]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("ATAZAN_RETENTION_ENTRIES"), "{e}");
+        let e = Config::load(None, env(&[("ATAZAN_ADMINS", "18446744073709551615")])).unwrap_err();
+        assert!(e.to_string().contains("ATAZAN_ADMINS"), "{e}");
+        let c = Config::load(
+            None,
+            env(&[("ATAZAN_RETENTION_ENTRIES", "9223372036854775807")]),
+        )
+        .unwrap();
+        assert!(!c.to_toml().starts_with("# cannot show"), "{}", c.to_toml());
+    }
+
+    /// Found by the `config` fuzz target: with the metrics server off,
+    /// `atazan config` printed an empty `[http]`, which reads back as on.
+    #[test]
+    fn the_shown_configuration_reads_back_with_http_off() {
+        let c = Config::load(None, env(&[("ATAZAN_HTTP", "off")])).unwrap();
+        assert_eq!(c.http.listen, None);
+        let again = Config::from_text(Path::new("shown.toml"), &c.to_toml()).unwrap();
+        assert_eq!(again.http.listen, None, "{}", c.to_toml());
+        let on =
+            Config::from_text(Path::new("a.toml"), "[http]\nlisten = \"127.0.0.1:1\"\n").unwrap();
+        assert_eq!(on.http.listen, "127.0.0.1:1".parse().ok());
+        let e =
+            Config::from_text(Path::new("a.toml"), "[http]\nlisten = \"nowhere\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("a.toml:2: "), "{e}");
     }
 
     #[test]

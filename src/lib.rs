@@ -34,12 +34,15 @@
 //!   reports over HTTP; [`metrics`]: the counters behind `/metrics`.
 //! - [`config`]: settings from defaults, file, environment and flags.
 //! - [`lint`]: content checks that need the matcher (example questions reach their passage).
+//! - `fuzzing` (hidden): the fuzz targets' entry points, shared with `tests/fuzz_seeds.rs`.
 
 pub mod bot;
 pub mod config;
 pub mod content;
 pub mod dialog;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod kb;
 pub mod lang;

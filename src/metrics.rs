@@ -44,6 +44,11 @@ struct VoteLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WhatLabel {
+    what: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct VersionLabel {
     version: String,
 }
@@ -63,6 +68,8 @@ pub struct Metrics {
     store_dropped: Counter,
     store_queued: Gauge,
     store_up: Gauge,
+    lost_writes: Family<WhatLabel, Counter>,
+    store_failing: Gauge,
 }
 
 impl Default for Metrics {
@@ -139,6 +146,18 @@ impl Metrics {
             "1 when the store answered its last contact, else 0",
             store_up.clone(),
         );
+        let lost_writes = Family::<WhatLabel, Counter>::default();
+        registry.register(
+            "store_lost_writes",
+            "Writes to the data folder that failed and were dropped (a full disk…), by what was written (language, question, feedback, reload, flush)",
+            lost_writes.clone(),
+        );
+        let store_failing = Gauge::default();
+        registry.register(
+            "store_failing",
+            "1 while writes to the data folder fail, else 0",
+            store_failing.clone(),
+        );
         Metrics {
             registry,
             store_dropped,
@@ -152,6 +171,8 @@ impl Metrics {
             feedback,
             flood,
             content,
+            lost_writes,
+            store_failing,
         }
     }
 
@@ -191,6 +212,16 @@ impl Metrics {
                 vote: if up { "up" } else { "down" },
             })
             .inc();
+    }
+
+    /// Counts one write to the data folder that failed and was dropped.
+    pub fn lost_write(&self, what: &'static str) {
+        self.lost_writes.get_or_create(&WhatLabel { what }).inc();
+    }
+
+    /// Whether writes to the data folder fail at the moment.
+    pub fn store_failing(&self, failing: bool) {
+        self.store_failing.set(i64::from(failing));
     }
 
     /// Counts a message dropped by the flood limit.

@@ -751,3 +751,20 @@ fn two_passages_with_one_title() {
         &["russian title", "also"],
     );
 }
+
+/// Found by the `content` fuzz target: a key with no value at the end of a
+/// TOML file made the parser's error message empty, so `check` printed
+/// `synonyms.toml:N: ` and nothing to act on.
+#[test]
+fn a_toml_file_cut_after_a_key_says_what_is_wrong() {
+    let c = ContentCopy::new();
+    let text = c.read("synonyms.toml");
+    let cut = format!(
+        "{}\n[[group]]\nterms = [\"x\", \"y\"]\ncore =",
+        text.trim_end()
+    );
+    c.write("synonyms.toml", &cut);
+    let run = c.check();
+    let last = cut.lines().count();
+    assert_diag(&run, &c.path("synonyms.toml"), last, &["toml"]);
+}

@@ -156,6 +156,31 @@ fn webhook_mode_answers_posted_updates_and_refuses_a_wrong_secret() {
     assert_eq!(to_501, 0, "updates with a bad secret are never processed");
     assert_eq!(fake.count("getUpdates"), 0, "webhook mode does not poll");
 
+    // Garbage is a 4xx, not a 200 and not a crash; the next update is answered.
+    let secret = [json[0], ("X-Telegram-Bot-Api-Secret-Token", "s3cret-token")];
+    for garbage in [
+        "",
+        "{",
+        "null",
+        "{\"update_id\": \"x\"}",
+        "<html>",
+        "[1,2,3]",
+    ] {
+        let (status, body) = http(port, "POST", "/tg", &secret, garbage);
+        assert_eq!(status, 400, "{garbage:?}: {body}");
+    }
+    let mark = fake.mark();
+    let (status, _) = http(
+        port,
+        "POST",
+        "/tg",
+        &secret,
+        &update(&fake, 4, 503, "how many MPs"),
+    );
+    assert_eq!(status, 200);
+    let reply = bot.wait_call(mark, |c| c.is("sendMessage") && c.ok());
+    assert_eq!(reply.chat_id(), Some(503));
+
     // SIGTERM: clean exit, and the webhook is taken down.
     let (status, log) = bot.terminate();
     assert!(status.success(), "{log}");

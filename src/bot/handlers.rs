@@ -467,7 +467,7 @@ async fn deliver<B: Api>(
                 .await;
             }
             Err(e) => {
-                tracing::warn!(error = %e, chat = chat.0, "a reply could not be delivered");
+                tracing::warn!(error = %send::describe(&e), chat = chat.0, "a reply could not be delivered");
                 return Err(e);
             }
         }

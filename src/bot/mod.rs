@@ -28,13 +28,14 @@ pub mod flood;
 pub mod handlers;
 pub mod render;
 pub mod send;
+pub mod webhook;
 
 use crate::config::Config;
 use crate::content::Diagnostic;
 use crate::lang::Lang;
 use crate::live::{self, Live, Reloaded};
 use crate::metrics::Metrics;
-use crate::store::{PgOptions, PgStore, Retention, SledStore, Store};
+use crate::store::{Guarded, PgOptions, PgStore, Retention, SledStore, Store};
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::adaptors::throttle::{Limits, Settings, Throttle};
@@ -297,6 +298,20 @@ async fn serve<B: Api>(
         .await
         .map_err(BotError::Connect)?;
     tracing::info!(bot = %me.username(), version = %live.version(), "connected to the Bot API");
+
+    // A full disk costs the writes, never the answers; operators hear of it
+    // once. The shared store queues and counts its own losses instead.
+    let (health_tx, health_rx) = mpsc::unbounded_channel();
+    let store: Arc<dyn Store> = if config.store.is_some() {
+        store
+    } else {
+        Arc::new(Guarded::new(
+            store,
+            live.kb().path().to_path_buf(),
+            Arc::clone(&metrics),
+            health_tx,
+        ))
+    };
     metrics.content_version(&live.version());
     let (reload_tx, reload_rx) = mpsc::unbounded_channel();
     let ctx = Arc::new(Ctx::new(
@@ -314,6 +329,11 @@ async fn serve<B: Api>(
     if let Some(aside) = live.set_aside() {
         admin::notify_set_aside(&api, &ctx, aside).await;
     }
+    tokio::spawn(admin::report_store_health(
+        api.clone(),
+        Arc::clone(&ctx),
+        health_rx,
+    ));
     tokio::spawn(admin::report_reloads(
         api.clone(),
         Arc::clone(&ctx),
@@ -398,7 +418,7 @@ async fn poll<B: Api>(
             ) {
                 tracing::error!("409 Conflict: another process is polling Telegram with this token. Only one long-polling instance may run per bot: stop the other one, or run several replicas in webhook mode (--webhook-url)");
             } else {
-                tracing::warn!(error = %e, "getting updates failed; retrying");
+                tracing::warn!(error = %send::describe(&e), "getting updates failed; retrying");
             }
         }
     };
@@ -443,6 +463,7 @@ async fn by_webhook<B: Api>(
     let (mut listener, stopped, router) = webhooks::axum_to_router(api, options)
         .await
         .map_err(BotError::Webhook)?;
+    let router = router.layer(axum::middleware::from_fn(webhook::screen_updates));
     spawn_shutdown(dispatcher.shutdown_token(), listener.stop_token(), stop);
     tracing::info!(%listen, "receiving updates by webhook");
     tokio::spawn(async move {

@@ -1,6 +1,7 @@
 //! Bot API requests that survive a bad moment: rate limits (429 with
-//! `retry_after`), gateway errors and network failures are retried with
-//! backoff, a bounded number of times; anything else fails at once.
+//! `retry_after`), gateway errors, network failures, answers that are not
+//! JSON and errors the Bot API never defined are retried with backoff, a
+//! bounded number of times; the Bot API's own refusals fail at once.
 //!
 //! Outgoing message limits themselves are kept by teloxide's `Throttle`
 //! adaptor, which also obeys 429s on the requests it throttles; this layer
@@ -30,7 +31,7 @@ where
                 metrics.api_error(code(&e));
                 match retry_delay(&e, attempt) {
                     Some(wait) if attempt < ATTEMPTS => {
-                        tracing::warn!(error = %e, attempt, wait_ms = wait.as_millis() as u64, "Bot API request failed; retrying");
+                        tracing::warn!(error = %describe(&e), attempt, wait_ms = wait.as_millis() as u64, "Bot API request failed; retrying");
                         tokio::time::sleep(wait).await;
                         attempt += 1;
                     }
@@ -54,12 +55,30 @@ pub fn retry_delay(e: &RequestError, attempt: u32) -> Option<Duration> {
             Some(backoff)
         }
         RequestError::Api(ApiError::Unknown(description))
-            if server_error(description).is_some() =>
+            if server_error(description).is_some() || !client_error(description) =>
         {
             Some(backoff)
         }
         _ => None,
     }
+}
+
+/// Whether an error teloxide does not know is one of the Bot API's own
+/// refusals ("Bad Request: …", "Forbidden: …"), which a retry cannot
+/// change. Anything else (an error code the Bot API never used, a proxy's
+/// message) may pass: it gets the bounded retries, so a reply is not lost
+/// to a moment of nonsense.
+fn client_error(description: &str) -> bool {
+    [
+        "Bad Request",
+        "Unauthorized",
+        "Forbidden",
+        "Not Found",
+        "Conflict",
+        "Too Many Requests",
+    ]
+    .iter()
+    .any(|prefix| description.starts_with(prefix))
 }
 
 /// A short label for a failure: the HTTP code where one is known, else its
@@ -79,6 +98,19 @@ pub fn code(e: &RequestError) -> String {
             let name = name.split(['(', ' ', '{']).next().unwrap_or("api");
             format!("api_{name}")
         }
+    }
+}
+
+/// A failure as a log line may show it: teloxide's own description of an
+/// answer that is not JSON quotes the whole answer, which for `getUpdates`
+/// holds users' messages; this keeps only where the JSON broke.
+pub fn describe(e: &RequestError) -> String {
+    match e {
+        RequestError::InvalidJson { source, raw } => format!(
+            "the Bot API's answer is not valid JSON ({} bytes): {source}",
+            raw.len()
+        ),
+        other => other.to_string(),
     }
 }
 
@@ -113,6 +145,14 @@ mod tests {
         assert_eq!(code(&bad), "api_MessageNotModified");
         let blocked = RequestError::Api(ApiError::BotBlocked);
         assert_eq!(retry_delay(&blocked, 1), None);
+        let refused = RequestError::Api(ApiError::Unknown("Bad Request: something new".into()));
+        assert_eq!(retry_delay(&refused, 1), None, "a refusal stays refused");
+        let nonsense = RequestError::Api(ApiError::Unknown("Something unheard of (777)".into()));
+        assert!(
+            retry_delay(&nonsense, 1).is_some(),
+            "an unknown error is retried"
+        );
+        assert_eq!(code(&nonsense), "api_unknown");
         let conflict = RequestError::Api(ApiError::TerminatedByOtherGetUpdates);
         assert_eq!(code(&conflict), "409");
         let forever = RequestError::RetryAfter(Seconds::from_seconds(3600));
@@ -129,6 +169,10 @@ mod tests {
             source: std::sync::Arc::new(serde_json::from_str::<u8>("x").unwrap_err()),
             raw: "<html>502</html>".into(),
         };
+        assert!(
+            !describe(&e).contains("502"),
+            "the answer itself is not logged"
+        );
         let waits: Vec<_> = (1..4).map(|a| retry_delay(&e, a).unwrap()).collect();
         assert!(waits[0] < waits[1] && waits[1] < waits[2], "{waits:?}");
     }

@@ -20,9 +20,18 @@ use std::process::ExitCode;
 
 /// Logs go to stderr; `RUST_LOG` sets the level (warnings by default, so the
 /// terminal chat and `ask` print nothing but answers).
+///
+/// teloxide's own "retrying getting updates" line is left out unless
+/// `RUST_LOG` names teloxide: the bot logs each failed poll once, with why.
 pub fn init_logging() {
-    let filter =
+    let mut filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
+    let names_teloxide = std::env::var("RUST_LOG").is_ok_and(|v| v.contains("teloxide"));
+    if !names_teloxide {
+        if let Ok(quiet) = "teloxide::update_listeners::polling=warn".parse() {
+            filter = filter.add_directive(quiet);
+        }
+    }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -60,3 +60,15 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .count()
         + 1
 }
+
+/// What a TOML parse error says, for a `file:line: message` line. Some of
+/// the parser's errors (a key with no value at the end of the file) carry
+/// an empty message; the operator still needs to be told something.
+pub fn toml_message(e: &toml::de::Error) -> String {
+    let m = e.message().trim();
+    if m.is_empty() {
+        "not valid TOML here: a value is missing, or a quote or bracket is not closed".into()
+    } else {
+        m.to_string()
+    }
+}

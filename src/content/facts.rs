@@ -185,7 +185,7 @@ pub(super) fn parse_toml<T: serde::de::DeserializeOwned>(
     toml::from_str(text)
         .map_err(|e: toml::de::Error| {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-            diags.push(dir.join(name), line, e.message().trim().to_string());
+            diags.push(dir.join(name), line, super::diagnostic::toml_message(&e));
         })
         .ok()
 }

@@ -68,6 +68,38 @@ impl ContentFiles {
         })
     }
 
+    /// These files with `path` (inside the folder, with `/`) holding `bytes`
+    /// instead: a what-if edit that touches no disk, for the fuzzers.
+    #[doc(hidden)]
+    pub fn with_file(&self, path: &str, bytes: Vec<u8>) -> ContentFiles {
+        let mut files = self.files.clone();
+        files.insert(path.to_string(), Ok(bytes));
+        ContentFiles {
+            dir: self.dir.clone(),
+            files,
+        }
+    }
+
+    /// Only the files whose path `keep` accepts: a smaller folder for the
+    /// fuzzers, which parse it once per input.
+    #[doc(hidden)]
+    pub fn only(&self, keep: impl Fn(&str) -> bool) -> ContentFiles {
+        ContentFiles {
+            dir: self.dir.clone(),
+            files: self
+                .files
+                .iter()
+                .filter(|(p, _)| keep(p))
+                .map(|(p, b)| (p.clone(), b.clone()))
+                .collect(),
+        }
+    }
+
+    /// The paths read, inside the folder, with `/`, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> + '_ {
+        self.files.keys().map(String::as_str)
+    }
+
     /// The folder these files came from.
     pub fn dir(&self) -> &Path {
         &self.dir

@@ -16,7 +16,7 @@ mod files;
 mod passage;
 mod validate;
 
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use diagnostic::{toml_message, Diagnostic, Diagnostics};
 pub use facts::{Edition, Fact, FactStatus, SourceDate};
 pub use files::{ContentFiles, ReadError};
 

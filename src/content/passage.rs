@@ -98,7 +98,11 @@ pub fn parse(file: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Opt
         Ok(f) => f,
         Err(e) => {
             let line = e.span().map(|s| front_line(s.start)).unwrap_or(1);
-            diags.push(file, line, format!("front matter: {}", e.message()));
+            diags.push(
+                file,
+                line,
+                format!("front matter: {}", super::diagnostic::toml_message(&e)),
+            );
             return None;
         }
     };

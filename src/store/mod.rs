@@ -66,11 +66,13 @@
 pub mod contract;
 mod counts;
 pub mod postgres;
+mod guard;
 pub mod report;
 mod sled_store;
 
 pub use counts::{Counts, DayStats, KindCounts, LangCounts, TopicCounts};
 pub use postgres::{PgOptions, PgStore};
+pub use guard::{Guarded, Health};
 pub use sled_store::{SledStore, DEFAULT_WRITE_INTERVAL};
 
 use crate::content::Content;

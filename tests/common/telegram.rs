@@ -21,7 +21,9 @@
 //!   messages ([`FakeApi::messages`], at most [`Options::keep_messages_per_chat`]
 //!   per chat).
 //! - **Faults**: [`FakeApi::fail_next`] makes the next matching calls fail
-//!   (429 with `retry_after`, 5xx, 409, a delay, any Bot API error).
+//!   (429 with `retry_after`, 5xx, 409, a delay, any Bot API error), or
+//!   answer nonsense: 200 with malformed or truncated JSON, `ok: false` with
+//!   an unknown code, a connection closed mid-body.
 //!
 //! As Telegram does, it keeps `allowed_updates` from one `getUpdates` to the
 //! next (teloxide sends it only once) and drops updates of other kinds; a
@@ -414,9 +416,9 @@ impl Call {
         self.method.eq_ignore_ascii_case(method)
     }
 
-    /// Whether it succeeded (HTTP 200).
+    /// Whether it succeeded (HTTP 200 with a usable answer).
     pub fn ok(&self) -> bool {
-        self.status == 200
+        self.status == 200 && self.error.is_none()
     }
 
     /// The `chat_id` parameter, as a number.
@@ -448,6 +450,16 @@ pub enum Fault {
     Delay(Duration),
     /// Any Bot API error: HTTP status and description.
     Error(u16, String),
+    /// 200 with a body that is not JSON at all. This and the next three
+    /// garble the answer itself; the method is not run (Telegram did
+    /// nothing, so a retry loses and duplicates nothing).
+    MalformedJson,
+    /// 200 with a complete HTTP body holding the first half of the JSON.
+    Truncated,
+    /// 200 with `{"ok": false}` and an error code the Bot API never uses.
+    UnknownCode(i64),
+    /// The headers promise the whole body; the connection closes after half.
+    CloseMidBody,
 }
 
 /// A hook called with every recorded call.
@@ -640,6 +652,8 @@ enum Reply {
     Raw(String),
     /// `result` with the `description` Telegram adds (setWebhook, deleteWebhook).
     Described(Value, &'static str),
+    /// A garbled answer ([`Fault::MalformedJson`] and the like).
+    Broken(Fault),
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -1386,6 +1400,11 @@ async fn handle(
         Err(e) => (Value::Object(Map::new()), Err(e)),
     };
     let (status, error, response) = match outcome {
+        Ok(Reply::Broken(fault)) => (
+            200,
+            Some(format!("fault: {fault:?}")),
+            broken_response(&fault),
+        ),
         Ok(reply) => (200, None, ok_response(reply)),
         Err(e) => (e.code, Some(e.description.clone()), error_response(&e)),
     };
@@ -1400,8 +1419,48 @@ async fn handle(
     response
 }
 
+/// A 200 answer that teloxide cannot use ([`Fault::MalformedJson`] and the like).
+fn broken_response(fault: &Fault) -> Response {
+    // What a real answer looks like, to cut in half.
+    let whole = br#"{"ok":true,"result":{"message_id":1,"date":0,"chat":{"id":1,"type":"private","first_name":"A"},"text":"a reply"}}"#;
+    let half = Bytes::from_static(&whole[..whole.len() / 2]);
+    match fault {
+        Fault::MalformedJson => json_response(
+            StatusCode::OK,
+            b"<html><body>502 Bad Gateway</body></html> {ok: true,]".to_vec(),
+        ),
+        Fault::Truncated => json_response(StatusCode::OK, half.to_vec()),
+        Fault::UnknownCode(code) => json_response(
+            StatusCode::OK,
+            serde_json::to_vec(&json!({
+                "ok": false,
+                "error_code": code,
+                "description": format!("Something unheard of happened ({code})"),
+            }))
+            .expect("JSON"),
+        ),
+        Fault::CloseMidBody => {
+            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+                Ok(half),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "the fake closes the connection mid-body",
+                )),
+            ];
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CONTENT_LENGTH, whole.len())
+                .body(Body::from_stream(futures_util::stream::iter(chunks)))
+                .expect("a valid response")
+        }
+        other => unreachable!("{other:?} is not a broken answer"),
+    }
+}
+
 fn ok_response(reply: Reply) -> Response {
     let body = match reply {
+        Reply::Broken(fault) => return broken_response(&fault),
         Reply::Raw(result) => format!(r#"{{"ok":true,"result":{result}}}"#).into_bytes(),
         Reply::Json(result) => {
             serde_json::to_vec(&json!({ "ok": true, "result": result })).expect("JSON")
@@ -1743,6 +1802,7 @@ impl Inner {
                 Fault::Status(code) => return Err(err(code, status_description(code))),
                 Fault::Conflict => return Err(conflict()),
                 Fault::Error(code, description) => return Err(err(code, description)),
+                broken => return Ok(Reply::Broken(broken)),
             }
         }
         if method == "getupdates" {
