@@ -154,6 +154,16 @@ impl Store for Guarded {
     fn flush(&self) -> Result<(), StoreError> {
         self.write("flush", self.inner.flush())
     }
+
+    fn health(&self) -> super::StoreHealth {
+        let mut h = self.inner.health();
+        h.ok &= !self.failing();
+        h
+    }
+
+    fn claim_alert(&self, key: &str, window: std::time::Duration) -> bool {
+        self.inner.claim_alert(key, window)
+    }
 }
 
 #[cfg(test)]

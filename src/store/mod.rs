@@ -65,14 +65,14 @@
 #[doc(hidden)]
 pub mod contract;
 mod counts;
-pub mod postgres;
 mod guard;
+pub mod postgres;
 pub mod report;
 mod sled_store;
 
 pub use counts::{Counts, DayStats, KindCounts, LangCounts, TopicCounts};
-pub use postgres::{PgOptions, PgStore};
 pub use guard::{Guarded, Health};
+pub use postgres::{PgOptions, PgStore};
 pub use sled_store::{SledStore, DEFAULT_WRITE_INTERVAL};
 
 use crate::content::Content;
