@@ -1,7 +1,8 @@
 //! A full disk under the data folder: the bot's data folder on a small tmpfs
 //! that the test fills up. The bot keeps answering, operators are told
-//! once, lost writes are counted in `/metrics`, and once space is back the
-//! sled folder reopens and writes work again.
+//! once, lost writes are counted in `/metrics`; killed on a full disk, the
+//! sled folder reopens once space is back; and when space comes back while
+//! it runs, the bot restarts itself and writes work again.
 //!
 //! Mounting needs root (or CAP_SYS_ADMIN); where the test may not mount, it
 //! says so and passes: the same behaviour is covered in-process by a store
@@ -185,9 +186,63 @@ fn a_full_disk_costs_writes_not_answers_and_the_folder_reopens() {
     );
     assert!(!log.contains("panicked"), "{log}");
 
-    // The process dies on the full disk (the worst moment to stop); space
-    // comes back; the operator restarts the bot. The sled folder reopens
-    // (not set aside) and writes work again.
+    // Space comes back while the bot runs. It notices, tells the operators,
+    // and restarts itself (the same process id, a new image) to reopen the
+    // folder sled gave up on: writes work again with nobody's help.
+    let pid = bot.pid();
+    std::fs::remove_file(&filler).unwrap();
+    let recovered = || {
+        fake.bot_messages(ADMIN as i64)
+            .into_iter()
+            .filter_map(|m| m.text)
+            .any(|t| t.starts_with('✅'))
+    };
+    let wait = Instant::now();
+    while !recovered() {
+        bot.assert_running();
+        assert!(
+            wait.elapsed() < Duration::from_secs(60),
+            "operators were not told the folder takes writes again:\n{}",
+            bot.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let wait = Instant::now();
+    while !bot.stderr().contains("restarting to reopen it")
+        || TcpStream::connect(("127.0.0.1", port)).is_err()
+        || metric(port, "atazan_store_failing") != 0.0
+    {
+        bot.assert_running();
+        assert!(
+            wait.elapsed() < Duration::from_secs(60),
+            "the bot did not come back on its own:\n{}",
+            bot.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(bot.pid(), pid, "the same process, started afresh");
+    let reply = bot.ask(&citizen, "погода после самовосстановления");
+    assert!(reply.plain().is_some_and(|t| !t.is_empty()));
+    assert_eq!(
+        metric(port, "atazan_store_lost_writes_total{what=\"question\"}"),
+        0.0,
+        "writes work again in the new image"
+    );
+    let journal = get(port, "/ops/unanswered");
+    assert!(
+        journal.contains("погода после самовосстановления"),
+        "the new image keeps the journal: {journal}"
+    );
+    assert!(!bot.stderr().contains("panicked"), "{}", bot.stderr());
+
+    // The disk fills again and the process dies on it (the worst moment to
+    // stop); space comes back; the operator starts the bot. The sled folder
+    // reopens (not set aside) and writes work again.
+    let filler = fill(&data);
+    for i in 0..5 {
+        let reply = bot.ask(&citizen, &format!("какая погода в пятницу {i}"));
+        assert!(reply.plain().is_some_and(|t| !t.is_empty()));
+    }
     let log = bot.kill();
     assert!(!log.contains("panicked"), "{log}");
     std::fs::remove_file(&filler).unwrap();
@@ -209,7 +264,7 @@ fn a_full_disk_costs_writes_not_answers_and_the_folder_reopens() {
     let (status, log) = bot.terminate();
     assert!(status.success(), "{log}");
 
-    // What was written after the recovery is on disk.
+    // What was written after each recovery is on disk.
     let out = common::atazan()
         .arg("--data")
         .arg(&data)

@@ -157,12 +157,12 @@ pub async fn report_store_health<B: Api>(
     while let Some(h) = health.recv().await {
         for &admin in &ctx.admins {
             let text = match (&h, admin_lang(&ctx, admin)) {
-                (Health::Failing(e), Lang::Kk) => format!("⚠️ Деректер бумасына жазу мүмкін емес:\n{e}\nБот жауап беруді жалғастырады, бірақ тіл таңдауы, жауапсыз сұрақтар мен статистика сақталмайды (/metrics: atazan_store_lost_writes_total). Дискіде орын босатып, ботты қайта іске қосыңыз."),
-                (Health::Failing(e), Lang::Ru) => format!("⚠️ Не удаётся писать в папку данных:\n{e}\nБот продолжает отвечать, но выбор языка, вопросы без ответа и статистика не сохраняются (/metrics: atazan_store_lost_writes_total). Освободите место на диске и перезапустите бота."),
-                (Health::Failing(e), Lang::En) => format!("⚠️ The data folder cannot be written:\n{e}\nThe bot keeps answering, but language choices, unanswered questions and statistics are not saved (/metrics: atazan_store_lost_writes_total). Free space on its disk, then restart the bot."),
-                (Health::Recovered { lost }, Lang::Kk) => format!("✅ Деректер бумасына қайтадан жазуға болады. Сақталмаған жазбалар: {lost}."),
-                (Health::Recovered { lost }, Lang::Ru) => format!("✅ Запись в папку данных снова работает. Потеряно записей: {lost}."),
-                (Health::Recovered { lost }, Lang::En) => format!("✅ The data folder can be written again. Writes lost meanwhile: {lost}."),
+                (Health::Failing(e), Lang::Kk) => format!("⚠️ Деректер бумасына жазу мүмкін емес:\n{e}\nБот жауап беруді жалғастырады, бірақ тіл таңдауы, жауапсыз сұрақтар мен статистика сақталмайды (/metrics: atazan_store_lost_writes_total). Дискіде орын босатыңыз: орын пайда болғанда бот өзі қайта іске қосылады."),
+                (Health::Failing(e), Lang::Ru) => format!("⚠️ Не удаётся писать в папку данных:\n{e}\nБот продолжает отвечать, но выбор языка, вопросы без ответа и статистика не сохраняются (/metrics: atazan_store_lost_writes_total). Освободите место на диске: бот перезапустится сам, когда запись снова станет возможной."),
+                (Health::Failing(e), Lang::En) => format!("⚠️ The data folder cannot be written:\n{e}\nThe bot keeps answering, but language choices, unanswered questions and statistics are not saved (/metrics: atazan_store_lost_writes_total). Free space on its disk: the bot restarts by itself once it can write again."),
+                (Health::Recovered { lost }, Lang::Kk) => format!("✅ Деректер бумасына қайтадан жазуға болады; бот оны қайта ашу үшін қайта іске қосылады. Сақталмаған жазбалар: {lost}."),
+                (Health::Recovered { lost }, Lang::Ru) => format!("✅ Запись в папку данных снова работает; бот перезапускается, чтобы открыть её заново. Потеряно записей: {lost}."),
+                (Health::Recovered { lost }, Lang::En) => format!("✅ The data folder can be written again; the bot restarts to reopen it. Writes lost meanwhile: {lost}."),
             };
             send_html(&api, &ctx, ChatId(admin as i64), escape(&text)).await;
         }

@@ -241,7 +241,7 @@ pub async fn run(
     config: Config,
     live: Arc<Live>,
     problems: Vec<Diagnostic>,
-) -> Result<(), BotError> {
+) -> Result<Exit, BotError> {
     run_until(config, live, problems, wait_for_signal()).await
 }
 
@@ -252,7 +252,7 @@ pub async fn run_until(
     live: Arc<Live>,
     problems: Vec<Diagnostic>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), BotError> {
+) -> Result<Exit, BotError> {
     let bot = bot(&config)?;
     if config.limits.throttle {
         let limited =
@@ -269,7 +269,7 @@ async fn serve<B: Api>(
     live: Arc<Live>,
     problems: Vec<Diagnostic>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), BotError> {
+) -> Result<Exit, BotError> {
     let retention = Retention {
         max_age_days: config.journal.retention_days,
         max_entries: config.journal.max_entries,
@@ -302,15 +302,37 @@ async fn serve<B: Api>(
     // A full disk costs the writes, never the answers; operators hear of it
     // once. The shared store queues and counts its own losses instead.
     let (health_tx, health_rx) = mpsc::unbounded_channel();
-    let store: Arc<dyn Store> = if config.store.is_some() {
-        store
-    } else {
+    let guarded = config.store.is_none().then(|| {
         Arc::new(Guarded::new(
-            store,
+            Arc::clone(&store),
             live.kb().path().to_path_buf(),
             Arc::clone(&metrics),
             health_tx,
         ))
+    });
+    let store: Arc<dyn Store> = match &guarded {
+        Some(g) => Arc::clone(g) as Arc<dyn Store>,
+        None => store,
+    };
+    // Space back under a data folder sled gave up on: stop as on a signal,
+    // and ask for a new process.
+    let reopen = Arc::new(tokio::sync::Notify::new());
+    let reopening = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if let Some(g) = guarded {
+        tokio::spawn(reopen_when_space_is_back(
+            g,
+            Arc::clone(&reopen),
+            Arc::clone(&reopening),
+        ));
+    }
+    let stop = {
+        let reopen = Arc::clone(&reopen);
+        async move {
+            tokio::select! {
+                _ = stop => {}
+                _ = reopen.notified() => {}
+            }
+        }
     };
     metrics.content_version(&live.version());
     let (reload_tx, reload_rx) = mpsc::unbounded_channel();
@@ -396,7 +418,61 @@ async fn serve<B: Api>(
         tracing::error!(error = %e, "flushing the knowledge base");
     }
     tracing::info!("bye");
-    Ok(())
+    Ok(if reopening.load(std::sync::atomic::Ordering::Acquire) {
+        Exit::Reopen
+    } else {
+        Exit::Stopped
+    })
+}
+
+/// How the bot stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// On a signal (or the caller's `stop`).
+    Stopped,
+    /// The data folder failed and takes writes again: the caller should start
+    /// a new process (sled keeps its first I/O error until reopened, and only
+    /// one handle may hold the folder).
+    Reopen,
+}
+
+/// How often a failing data folder is probed for space.
+const PROBE_EVERY: Duration = Duration::from_secs(2);
+
+/// While the store's writes fail, probes the data folder; after two probes
+/// in a row succeed (space is back, not a moment's slack), tells operators
+/// and asks `serve` to stop for a reopen.
+async fn reopen_when_space_is_back(
+    guard: Arc<Guarded>,
+    reopen: Arc<tokio::sync::Notify>,
+    reopening: Arc<std::sync::atomic::AtomicBool>,
+) {
+    let mut tick = tokio::time::interval(PROBE_EVERY);
+    let mut good = 0;
+    loop {
+        tick.tick().await;
+        if !guard.failing() {
+            good = 0;
+            continue;
+        }
+        let g = Arc::clone(&guard);
+        let back = tokio::task::spawn_blocking(move || g.space_is_back())
+            .await
+            .unwrap_or(false);
+        good = if back { good + 1 } else { 0 };
+        if good >= 2 {
+            let lost = guard.reopening();
+            tracing::info!(
+                lost,
+                "space is back in the data folder: restarting to reopen it"
+            );
+            // The operators' notice goes out before the process is replaced.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            reopening.store(true, std::sync::atomic::Ordering::Release);
+            reopen.notify_one();
+            return;
+        }
+    }
 }
 
 /// Long polling until the dispatcher is shut down. A failed poll is retried

@@ -19,10 +19,35 @@ pub fn run(config: &Config) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(atazan::bot::run(config.clone(), Arc::new(live), problems))?;
+    let exit = runtime.block_on(atazan::bot::run(config.clone(), Arc::new(live), problems))?;
     // Requests still waiting on Telegram are not worth holding the exit for.
     runtime.shutdown_timeout(Duration::from_secs(1));
-    Ok(ExitCode::SUCCESS)
+    match exit {
+        atazan::bot::Exit::Stopped => Ok(ExitCode::SUCCESS),
+        atazan::bot::Exit::Reopen => reopen(),
+    }
+}
+
+/// Replaces this process with a new `atazan` of the same arguments and
+/// environment, which opens the data folder afresh. Files are closed on exec,
+/// so the folder's locks go with the old image.
+#[cfg(unix)]
+fn reopen() -> Result<ExitCode> {
+    use std::os::unix::process::CommandExt;
+    let exe = std::env::current_exe().context("finding the atazan binary to restart")?;
+    let err = std::process::Command::new(&exe)
+        .args(std::env::args_os().skip(1))
+        .exec();
+    Err(anyhow::Error::new(err).context(format!(
+        "restarting {} to reopen the data folder (restart the bot)",
+        exe.display()
+    )))
+}
+
+/// Elsewhere the service manager restarts the bot: a non-zero exit asks it to.
+#[cfg(not(unix))]
+fn reopen() -> Result<ExitCode> {
+    anyhow::bail!("the data folder takes writes again: restart the bot to reopen it")
 }
 
 /// `atazan health`: asks the running bot's `/healthz`; exit 0 when healthy.

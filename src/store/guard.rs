@@ -10,9 +10,11 @@
 //! ([`Health`]), so operators are told once rather than on every message.
 //!
 //! sled keeps the first I/O error it meets until the database is reopened,
-//! so with [`super::SledStore`] writes resume after a restart of the bot once
-//! space is back; a store that recovers by itself is reported recovered at
-//! its first successful write.
+//! so with [`super::SledStore`] writes resume only in a new process: while
+//! writes fail, the bot asks [`Guarded::space_is_back`] every few seconds and
+//! restarts itself once the folder takes writes again
+//! ([`crate::bot::Exit::Reopen`]). A store that recovers by itself is
+//! reported recovered at its first successful write.
 
 use super::{DayStats, FeedbackEvent, JournalEntry, QuestionEvent, Store, StoreError};
 use crate::lang::Lang;
@@ -21,6 +23,11 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc;
+
+/// Free space the data folder must have again before the store is reopened:
+/// sled writes in segments, and a folder with a few free bytes would fail
+/// the first write again.
+pub const PROBE_BYTES: usize = 1 << 20;
 
 /// A change in whether the store can be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +74,28 @@ impl Guarded {
     /// Whether writes fail at the moment.
     pub fn failing(&self) -> bool {
         self.failing.load(Ordering::Relaxed)
+    }
+
+    /// Whether the data folder takes writes again: a probe file of
+    /// [`PROBE_BYTES`] is written, synced and removed. Blocks on the disk.
+    pub fn space_is_back(&self) -> bool {
+        let probe = self.data.join(".atazan-space-probe");
+        let written = (|| {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&probe)?;
+            f.write_all(&vec![0u8; PROBE_BYTES])?;
+            f.sync_all()
+        })();
+        let _ = std::fs::remove_file(&probe);
+        written.is_ok()
+    }
+
+    /// Tells operators the outage is over before the store is reopened (in a
+    /// new process, which cannot know what this one lost).
+    pub fn reopening(&self) -> u64 {
+        let lost = self.lost.swap(0, Ordering::AcqRel);
+        let _ = self.health.send(Health::Recovered { lost });
+        lost
     }
 
     /// Passes a write's outcome on, counting and reporting a failure.

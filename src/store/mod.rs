@@ -71,7 +71,7 @@ pub mod report;
 mod sled_store;
 
 pub use counts::{Counts, DayStats, KindCounts, LangCounts, TopicCounts};
-pub use guard::{Guarded, Health};
+pub use guard::{Guarded, Health, PROBE_BYTES};
 pub use postgres::{PgOptions, PgStore};
 pub use sled_store::{SledStore, DEFAULT_WRITE_INTERVAL};
 
