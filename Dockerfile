@@ -18,10 +18,14 @@ WORKDIR /src
 # Everything `cargo build --release --locked` reads: the manifest and lock
 # file, the sources, and the bench target Cargo.toml declares (cargo checks
 # that every declared target exists, even one it does not build). A new
-# [[bench]], [[example]], [[test]] or a build.rs in Cargo.toml needs its line here.
+# [[bench]], [[example]], [[test]], a build.rs or a workspace member in
+# Cargo.toml needs its line here (tests/deploy.rs checks this list).
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY benches ./benches
+# The workspace's other members (not built here), without which the lock
+# file would not match the workspace and --locked would refuse it.
+COPY crates ./crates
 # The registry and target caches speed up rebuilds (BuildKit); the binary is
 # copied out of the cached target folder, which is not part of the image.
 RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \

@@ -314,3 +314,51 @@ fn the_readme_documents_every_variable() {
         }
     }
 }
+
+/// The Dockerfile's build stage copies everything `cargo build --locked`
+/// needs: its COPY sources, alone in a folder, make a workspace whose lock
+/// file still matches (a workspace member left out would not).
+#[test]
+fn the_docker_build_context_is_a_complete_workspace() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dockerfile = std::fs::read_to_string(root.join("Dockerfile")).unwrap();
+    let build_stage = dockerfile
+        .split("\nFROM ")
+        .nth(1)
+        .expect("a build stage after the header")
+        .to_string();
+    let context = tempfile::tempdir().unwrap();
+    let mut copied = 0;
+    for line in build_stage.lines().filter(|l| l.starts_with("COPY ")) {
+        let words: Vec<&str> = line.split_whitespace().skip(1).collect();
+        let (sources, dest) = words.split_at(words.len() - 1);
+        for src in sources.iter().filter(|s| !s.starts_with("--")) {
+            let to = if dest[0].ends_with('/') {
+                context.path().join(src)
+            } else {
+                context.path().join(dest[0].trim_start_matches("./"))
+            };
+            let from = root.join(src);
+            if from.is_dir() {
+                common::copy_dir(&from, &to);
+            } else {
+                std::fs::copy(&from, &to).unwrap_or_else(|e| panic!("{src}: {e}"));
+            }
+            copied += 1;
+        }
+    }
+    assert!(
+        copied >= 3,
+        "the build stage copies the sources: {build_stage}"
+    );
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--locked", "--format-version", "1"])
+        .current_dir(context.path())
+        .output()
+        .expect("run cargo metadata");
+    assert!(
+        out.status.success(),
+        "cargo metadata --locked in the Docker build context:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
