@@ -1,5 +1,7 @@
 //! Everything the bot says that is not a passage, in Kazakh, Russian and English.
 
+pub mod operator;
+
 use crate::lang::Lang;
 
 /// A message of the interface.

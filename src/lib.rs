@@ -26,17 +26,21 @@
 //! - [`search`]: the matcher: question in, best passage and confidence out.
 //! - [`reply`]: what the user gets, in their language, with its sources.
 //! - [`dialog`]: the screens every front end renders (Telegram HTML, plain text).
-//! - [`i18n`]: every interface text in the three languages.
+//! - [`i18n`]: every interface text in the three languages, the operators'
+//!   alerts included ([`mod@i18n::operator`]).
 //! - [`lang`]: the three languages.
 //! - [`store`]: the bot's own state (language choices, the anonymous journal
-//!   of unanswered questions, daily counters) and the operator's reports.
+//!   of unanswered questions, daily counters), in sled or PostgreSQL.
+//! - [`report`]: the operator's reports, pure functions of what a store returns.
 //! - [`bot`]: the Telegram front end; [`ops`]: `/healthz`, `/metrics` and the
 //!   reports over HTTP; [`metrics`]: the counters behind `/metrics`.
 //! - [`config`]: settings from defaults, file, environment and flags.
+//! - [`clock`]: the one wall clock (Unix seconds).
 //! - [`lint`]: content checks that need the matcher (example questions reach their passage).
 //! - `fuzzing` (hidden): the fuzz targets' entry points, shared with `tests/fuzz_seeds.rs`.
 
 pub mod bot;
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod dialog;
@@ -51,6 +55,7 @@ pub mod live;
 pub mod metrics;
 pub mod ops;
 pub mod reply;
+pub mod report;
 pub mod search;
 pub mod store;
 pub mod text;

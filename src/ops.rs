@@ -7,7 +7,8 @@
 
 use crate::live::Live;
 use crate::metrics::{Metrics, CONTENT_TYPE};
-use crate::store::{report, Store};
+use crate::report;
+use crate::store::Store;
 use axum::extract::{ConnectInfo, Query, State as Shared};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -228,11 +228,19 @@ fn a_full_disk_costs_writes_not_answers_and_the_folder_reopens() {
         0.0,
         "writes work again in the new image"
     );
-    let journal = get(port, "/ops/unanswered");
-    assert!(
-        journal.contains("погода после самовосстановления"),
-        "the new image keeps the journal: {journal}"
-    );
+    // The journal is written after the reply is sent.
+    let wait = Instant::now();
+    loop {
+        let journal = get(port, "/ops/unanswered");
+        if journal.contains("погода после самовосстановления") {
+            break;
+        }
+        assert!(
+            wait.elapsed() < Duration::from_secs(20),
+            "the new image keeps the journal: {journal}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     assert!(!bot.stderr().contains("panicked"), "{}", bot.stderr());
 
     // The disk fills again and the process dies on it (the worst moment to

@@ -4,9 +4,11 @@
 
 use super::{send, Api, Ctx, ReloadReport};
 use crate::content::Diagnostic;
+use crate::i18n::operator::{self, Alert};
 use crate::lang::Lang;
 use crate::live::Reloaded;
-use crate::store::{report, DAY_SECS};
+use crate::report;
+use crate::store::DAY_SECS;
 use std::sync::Arc;
 use teloxide::payloads::SendMessageSetters;
 use teloxide::prelude::*;
@@ -50,7 +52,7 @@ pub async fn report_reloads<B: Api>(
         ctx.metrics.reload(result);
         ctx.metrics.content_version(&ctx.live.version());
         tracing::info!(trigger, result, version = %ctx.live.version(), "reload");
-        if let Err(e) = ctx.store.record_reload(super::handlers::unix_now(), ok) {
+        if let Err(e) = ctx.store.record_reload(crate::clock::unix_now(), ok) {
             tracing::warn!(error = %e, "recording a reload");
         }
         // A watcher sees every save; "nothing changed" is worth saying only
@@ -91,11 +93,13 @@ pub async fn notify_startup_problems<B: Api>(api: &B, ctx: &Ctx, problems: &[Dia
     }
     for &admin in &ctx.admins {
         let lang = admin_lang(ctx, admin);
-        let head = match lang {
-            Lang::Kk => format!("⚠️ Бот іске қосылды, бірақ content бумасында {} қате бар. Соңғы дұрыс нұсқа ({}) қызмет етуде.", problems.len(), ctx.live.version()),
-            Lang::Ru => format!("⚠️ Бот запущен, но в папке content {} ошибок. Работает последняя корректная версия ({}).", problems.len(), ctx.live.version()),
-            Lang::En => format!("⚠️ The bot started, but the content folder has {} problem(s). The last valid version ({}) is serving.", problems.len(), ctx.live.version()),
-        };
+        let head = operator::text(
+            &Alert::StartupProblems {
+                count: problems.len(),
+                version: &ctx.live.version(),
+            },
+            lang,
+        );
         send_html(
             api,
             ctx,
@@ -134,13 +138,9 @@ async fn first_to_send(ctx: &Ctx, what: &str) -> bool {
 /// where its old files are. Each replica has its own data folder, so each
 /// tells of its own.
 pub async fn notify_set_aside<B: Api>(api: &B, ctx: &Ctx, aside: &std::path::Path) {
-    let aside = aside.display();
+    let aside = aside.display().to_string();
     for &admin in &ctx.admins {
-        let text = match admin_lang(ctx, admin) {
-            Lang::Kk => format!("⚠️ Бот іске қосылды, бірақ деректер бумасы оқылмады. Оның файлдары {aside} бумасына көшірілді, білім қоры content бумасынан қайта құрылды. Пайдаланушылардың тіл таңдауы мен журнал басынан басталады."),
-            Lang::Ru => format!("⚠️ Бот запущен, но папку данных не удалось прочитать. Её файлы перенесены в {aside}, база знаний заново собрана из папки content. Выбор языка пользователей и журнал начинаются заново."),
-            Lang::En => format!("⚠️ The bot started, but its data folder could not be read. Its files were moved to {aside} and the knowledge base was rebuilt from the content folder. Users' language choices and the journal start afresh."),
-        };
+        let text = operator::text(&Alert::SetAside { aside: &aside }, admin_lang(ctx, admin));
         send_html(api, ctx, ChatId(admin as i64), escape(&text)).await;
     }
 }
@@ -156,14 +156,11 @@ pub async fn report_store_health<B: Api>(
     use crate::store::Health;
     while let Some(h) = health.recv().await {
         for &admin in &ctx.admins {
-            let text = match (&h, admin_lang(&ctx, admin)) {
-                (Health::Failing(e), Lang::Kk) => format!("⚠️ Деректер бумасына жазу мүмкін емес:\n{e}\nБот жауап беруді жалғастырады, бірақ тіл таңдауы, жауапсыз сұрақтар мен статистика сақталмайды (/metrics: atazan_store_lost_writes_total). Дискіде орын босатыңыз: орын пайда болғанда бот өзі қайта іске қосылады."),
-                (Health::Failing(e), Lang::Ru) => format!("⚠️ Не удаётся писать в папку данных:\n{e}\nБот продолжает отвечать, но выбор языка, вопросы без ответа и статистика не сохраняются (/metrics: atazan_store_lost_writes_total). Освободите место на диске: бот перезапустится сам, когда запись снова станет возможной."),
-                (Health::Failing(e), Lang::En) => format!("⚠️ The data folder cannot be written:\n{e}\nThe bot keeps answering, but language choices, unanswered questions and statistics are not saved (/metrics: atazan_store_lost_writes_total). Free space on its disk: the bot restarts by itself once it can write again."),
-                (Health::Recovered { lost }, Lang::Kk) => format!("✅ Деректер бумасына қайтадан жазуға болады; бот оны қайта ашу үшін қайта іске қосылады. Сақталмаған жазбалар: {lost}."),
-                (Health::Recovered { lost }, Lang::Ru) => format!("✅ Запись в папку данных снова работает; бот перезапускается, чтобы открыть её заново. Потеряно записей: {lost}."),
-                (Health::Recovered { lost }, Lang::En) => format!("✅ The data folder can be written again; the bot restarts to reopen it. Writes lost meanwhile: {lost}."),
+            let alert = match &h {
+                Health::Failing(error) => Alert::StoreFailing { error },
+                Health::Recovered { lost } => Alert::StoreRecovered { lost: *lost },
             };
+            let text = operator::text(&alert, admin_lang(&ctx, admin));
             send_html(&api, &ctx, ChatId(admin as i64), escape(&text)).await;
         }
     }
@@ -188,7 +185,7 @@ pub async fn stats<B: Api>(bot: &B, ctx: &Ctx, chat: ChatId, lang: Lang) {
 }
 
 fn report_since() -> i64 {
-    super::handlers::unix_now() - REPORT_DAYS * DAY_SECS
+    crate::clock::unix_now() - REPORT_DAYS * DAY_SECS
 }
 
 /// A report as preformatted text, or an apology when the store failed.
@@ -220,11 +217,7 @@ fn admin_lang(ctx: &Ctx, admin: u64) -> Lang {
 fn reload_text(outcome: &Result<Reloaded, String>, lang: Lang) -> String {
     match outcome {
         Ok(Reloaded::Updated { from, to, changes }) => {
-            let head = match lang {
-                Lang::Kk => format!("✅ Мазмұн жаңартылды: {from} → {to}."),
-                Lang::Ru => format!("✅ Материалы обновлены: {from} → {to}."),
-                Lang::En => format!("✅ Content updated: {from} → {to}."),
-            };
+            let head = operator::text(&Alert::Updated { from, to }, lang);
             let lines: Vec<String> = changes
                 .lines()
                 .into_iter()
@@ -237,24 +230,20 @@ fn reload_text(outcome: &Result<Reloaded, String>, lang: Lang) -> String {
                 escape(&fit(&lines.join("\n"), REPORT_CHARS))
             )
         }
-        Ok(Reloaded::Unchanged { version }) => escape(&match lang {
-            Lang::Kk => format!("Мазмұн өзгерген жоқ: {version} нұсқасы қызмет етуде."),
-            Lang::Ru => format!("Материалы не изменились: работает версия {version}."),
-            Lang::En => format!("Nothing changed: version {version} is serving."),
-        }),
+        Ok(Reloaded::Unchanged { version }) => {
+            escape(&operator::text(&Alert::Unchanged { version }, lang))
+        }
         Ok(Reloaded::Refused { serving, problems }) => {
-            let head = match lang {
-                Lang::Kk => format!("⚠️ Өзгеріс қабылданбады: {} қате. Бұрынғы нұсқа ({serving}) қызмет етуде. Түзетіп, файлды қайта сақтаңыз:", problems.len()),
-                Lang::Ru => format!("⚠️ Изменение не принято: {} ошибок. Работает прежняя версия ({serving}). Исправьте и сохраните файл снова:", problems.len()),
-                Lang::En => format!("⚠️ Change refused: {} problem(s). The previous version ({serving}) keeps serving. Fix and save again:", problems.len()),
-            };
+            let head = operator::text(
+                &Alert::Refused {
+                    count: problems.len(),
+                    serving,
+                },
+                lang,
+            );
             with_problems(&escape(&head), problems)
         }
-        Err(e) => escape(&match lang {
-            Lang::Kk => format!("⚠️ Мазмұнды қайта жүктеу сәтсіз: {e}"),
-            Lang::Ru => format!("⚠️ Не удалось перезагрузить материалы: {e}"),
-            Lang::En => format!("⚠️ Reload failed: {e}"),
-        }),
+        Err(e) => escape(&operator::text(&Alert::ReloadFailed { error: e }, lang)),
     }
 }
 

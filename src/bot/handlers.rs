@@ -542,7 +542,7 @@ fn record_question(ctx: &Ctx, question: &str, screen: &Screen, started: Instant)
     let event = QuestionEvent {
         text: question,
         lang: reply.lang,
-        at: unix_now(),
+        at: crate::clock::unix_now(),
         kind: reply.kind,
         topic: reply.topic.as_deref(),
         passage: reply.passage.as_deref(),
@@ -576,7 +576,7 @@ fn record_vote(
         topic: engine.content.passage(passage).map(|p| p.topic.as_str()),
         question: question.as_deref(),
         lang,
-        at: unix_now(),
+        at: crate::clock::unix_now(),
         best: again.as_ref().and_then(|r| r.best.as_deref()),
         score: again.as_ref().map(|r| r.score),
     };
@@ -614,13 +614,6 @@ fn no_preview() -> LinkPreviewOptions {
         prefer_large_media: false,
         show_above_text: false,
     }
-}
-
-/// Seconds since the Unix epoch.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 #[cfg(test)]

@@ -624,7 +624,7 @@ async fn maintain(store: Arc<dyn Store>) {
         tick.tick().await;
         let store = Arc::clone(&store);
         let done = tokio::task::spawn_blocking(move || {
-            let now = handlers::unix_now();
+            let now = crate::clock::unix_now();
             store.prune(now).and_then(|_| store.flush())
         })
         .await;

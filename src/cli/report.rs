@@ -2,12 +2,13 @@
 //! the data folder, or — while a bot holds it — from that bot's ops server.
 //!
 //! Where the data comes from ([`open`], [`from_bot`]) is kept apart from
-//! building and printing the reports ([`atazan::store::report`]).
+//! building and printing the reports ([`atazan::report`]).
 
 use anyhow::{Context, Result};
 use atazan::config::Config;
 use atazan::kb::{Kb, KbError};
-use atazan::store::{self, report, PgStore, Retention, SledStore, Store};
+use atazan::report;
+use atazan::store::{self, PgStore, Retention, SledStore, Store};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::io::Write;

@@ -15,7 +15,6 @@
 use std::fs::{self, File, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The lock file's name inside the data folder.
 const LOCK_FILE: &str = "atazan.lock";
@@ -65,10 +64,7 @@ impl FolderLock {
     /// folder. Inside, not beside: the data folder is often a mounted volume,
     /// which cannot be renamed, and its parent may not be writable.
     pub(super) fn set_aside(&self, folder: &Path) -> io::Result<PathBuf> {
-        let secs = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default();
+        let secs = crate::clock::unix_now();
         let mut aside = folder.join(format!("{SET_ASIDE_PREFIX}{secs}"));
         let mut n = 1;
         while aside.exists() {

@@ -26,7 +26,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The manifest's file name inside the data folder.
 pub const MANIFEST_FILE: &str = "serving.json";
@@ -298,9 +297,7 @@ fn hash(value: &impl Serialize) -> String {
 }
 
 fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    crate::clock::unix_now().max(0) as u64
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! up. [`PgStore`] keeps it in PostgreSQL (`ATAZAN_STORE`), shared by several
 //! bot replicas; its writes are queued so answering never waits on the
 //! database. One set of contract tests checks the same behaviour on both.
-//! The operator's reports ([`report`]) are pure functions of what
+//! The operator's reports ([`crate::report`], a module of its own) are pure functions of what
 //! the store returns, so a CLI command, a Telegram admin command and an HTTP
 //! endpoint all build the same report from wherever the data came from.
 //!
@@ -67,7 +67,6 @@ pub mod contract;
 mod counts;
 mod guard;
 pub mod postgres;
-pub mod report;
 mod sled_store;
 
 pub use counts::{Counts, DayStats, KindCounts, LangCounts, TopicCounts};

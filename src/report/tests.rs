@@ -204,7 +204,7 @@ fn fb(up: bool, topic: &str) -> FeedbackEvent<'_> {
 
 #[test]
 fn stats_add_up_per_day_topic_and_language() {
-    let d0 = super::super::day_of(T0);
+    let d0 = crate::store::day_of(T0);
     let days = [
         day(d0 + 1, |c| {
             c.question(&q(Kind::Answer, Lang::Ru, Some("referendum")));

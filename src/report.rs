@@ -6,10 +6,10 @@
 //! the same report. Each report serialises to JSON and renders as short plain
 //! text for someone who does not program.
 //!
-//! [`Store`]: super::Store
+//! [`Store`]: crate::store::Store
 
-use super::{date_of_day, DayStats, JournalEntry, JournalKind, KindCounts, DAY_SECS};
 use crate::lang::Lang;
+use crate::store::{date_of_day, DayStats, JournalEntry, JournalKind, KindCounts, DAY_SECS};
 use crate::text::stopwords::{self, Role};
 use crate::text::{self, Script};
 use serde::{Deserialize, Serialize};
@@ -308,7 +308,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn of(c: &super::Counts) -> Summary {
+    fn of(c: &crate::store::Counts) -> Summary {
         let (asked, answered) = (c.kinds.asked(), c.kinds.answered_total());
         Summary {
             questions: c.kinds.total(),
@@ -380,11 +380,11 @@ pub struct StatsReport {
     pub days: Vec<DayRow>,
 }
 
-/// The statistics of `days` (as [`super::Store::stats`] returns them).
+/// The statistics of `days` (as [`crate::store::Store::stats`] returns them).
 pub fn stats(days: &[DayStats]) -> StatsReport {
     let mut days: Vec<&DayStats> = days.iter().collect();
     days.sort_by_key(|d| d.day);
-    let mut total = super::Counts::default();
+    let mut total = crate::store::Counts::default();
     for d in &days {
         total.add(&d.counts);
     }
@@ -541,7 +541,7 @@ fn datetime_of(at: i64) -> String {
     let secs = at.rem_euclid(DAY_SECS);
     format!(
         "{} {:02}:{:02}",
-        date_of_day(super::day_of(at)),
+        date_of_day(crate::store::day_of(at)),
         secs / 3600,
         secs % 3600 / 60
     )
