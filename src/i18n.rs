@@ -2,6 +2,7 @@
 
 pub mod operator;
 
+use crate::command::Command;
 use crate::lang::Lang;
 
 /// A message of the interface.
@@ -186,9 +187,9 @@ pub fn privacy(lang: Lang, retention_days: u32) -> String {
 }
 
 /// A command of the Telegram menu, described in `lang`.
-pub fn command_description(command: &str, lang: Lang) -> &'static str {
+pub fn command_description(command: Command, lang: Lang) -> &'static str {
     use Lang::*;
-    match (command, lang) {
+    match (command.name(), lang) {
         ("start", Kk) => "Бастау: сәлемдесу және тақырыптар",
         ("start", Ru) => "Начало: приветствие и темы",
         ("start", En) => "Start: greeting and topics",
@@ -213,6 +214,7 @@ pub fn command_description(command: &str, lang: Lang) -> &'static str {
         ("stats", Kk) => "Статистика (операторға)",
         ("stats", Ru) => "Статистика (оператор)",
         ("stats", En) => "Statistics (operators)",
+        // Every command is listed above (a unit test of `command` checks).
         _ => "",
     }
 }

@@ -36,11 +36,13 @@
 //!   reports over HTTP; [`metrics`]: the counters behind `/metrics`.
 //! - [`config`]: settings from defaults, file, environment and flags.
 //! - [`clock`]: the one wall clock (Unix seconds).
+//! - [`command`]: the bot's commands, named once for every menu and front end.
 //! - [`lint`]: content checks that need the matcher (example questions reach their passage).
 //! - `fuzzing` (hidden): the fuzz targets' entry points, shared with `tests/fuzz_seeds.rs`.
 
 pub mod bot;
 pub mod clock;
+pub mod command;
 pub mod config;
 pub mod content;
 pub mod dialog;

@@ -4,6 +4,7 @@
 
 use super::flood::Verdict;
 use super::{admin, render, send, Api, Ctx};
+use crate::command::Command;
 use crate::dialog::{self, Action, Screen};
 use crate::engine::Engine;
 use crate::i18n::{t, Msg};
@@ -191,8 +192,8 @@ async fn command<B: Api>(
     arg: &str,
 ) -> Option<Screen> {
     let lang = who.lang;
-    let admin_only = matches!(name, "reload" | "unanswered" | "stats");
-    if admin_only && !ctx.is_admin(who.user.id) {
+    let command = Command::parse(name);
+    if command.is_some_and(Command::for_operators) && !ctx.is_admin(who.user.id) {
         tracing::info!(
             user = who.user.id.0,
             command = name,
@@ -200,25 +201,25 @@ async fn command<B: Api>(
         );
         return Some(plain(lang, Msg::AdminOnly));
     }
-    Some(match name {
-        "start" => guarded(lang, || dialog::start(engine, lang, arg)),
-        "topics" | "menu" => dialog::menu(engine, lang),
-        "lang" | "language" => dialog::language_picker(lang),
-        "about" | "privacy" => guarded(lang, || dialog::about(engine, lang, &ctx.imprint)),
-        "reload" => {
+    Some(match command {
+        Some(Command::Start) => guarded(lang, || dialog::start(engine, lang, arg)),
+        Some(Command::Topics) => dialog::menu(engine, lang),
+        Some(Command::Lang) => dialog::language_picker(lang),
+        Some(Command::About) => guarded(lang, || dialog::about(engine, lang, &ctx.imprint)),
+        Some(Command::Reload) => {
             admin::reload(ctx, "command").await;
             return None;
         }
-        "unanswered" => {
+        Some(Command::Unanswered) => {
             admin::unanswered(bot, ctx, who.chat, lang).await;
             return None;
         }
-        "stats" => {
+        Some(Command::Stats) => {
             admin::stats(bot, ctx, who.chat, lang).await;
             return None;
         }
         // /help, and any command we do not know.
-        _ => dialog::help(engine, lang),
+        Some(Command::Help) | None => dialog::help(engine, lang),
     })
 }
 

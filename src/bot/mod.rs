@@ -563,21 +563,31 @@ async fn by_webhook<B: Api>(
 /// The command menu, in each language; operators get theirs with the
 /// operator commands, which nobody else sees.
 async fn set_commands<B: Api>(api: &B, ctx: &Ctx) {
-    const PUBLIC: [&str; 5] = ["start", "topics", "lang", "about", "help"];
-    const OPERATOR: [&str; 3] = ["reload", "unanswered", "stats"];
-    let menu = |names: &[&str], lang: Lang| -> Vec<BotCommand> {
-        names
+    use crate::command::Command;
+    let menu = |commands: &[Command], lang: Lang| -> Vec<BotCommand> {
+        commands
             .iter()
-            .map(|n| BotCommand::new(*n, crate::i18n::command_description(n, lang)))
+            .map(|&c| BotCommand::new(c.name(), crate::i18n::command_description(c, lang)))
             .collect()
     };
     let mut calls = Vec::new();
     // The default (no language) menu is Kazakh, the state language.
-    calls.push((BotCommandScope::Default, None, menu(&PUBLIC, Lang::Kk)));
+    calls.push((
+        BotCommandScope::Default,
+        None,
+        menu(&Command::PUBLIC, Lang::Kk),
+    ));
     for lang in Lang::ALL {
-        calls.push((BotCommandScope::Default, Some(lang), menu(&PUBLIC, lang)));
+        calls.push((
+            BotCommandScope::Default,
+            Some(lang),
+            menu(&Command::PUBLIC, lang),
+        ));
     }
-    let all: Vec<&str> = PUBLIC.iter().chain(OPERATOR.iter()).copied().collect();
+    let all: Vec<Command> = Command::PUBLIC
+        .into_iter()
+        .chain(Command::OPERATOR)
+        .collect();
     for &admin in &ctx.admins {
         let scope = BotCommandScope::Chat {
             chat_id: Recipient::Id(ChatId(admin as i64)),

@@ -3,6 +3,7 @@
 //! picks up content changes while it runs.
 
 use anyhow::{Context, Result};
+use atazan::command::Command;
 use atazan::dialog::{self, Action, Block, Screen};
 use atazan::i18n::{t, Msg};
 use atazan::live::{self, Reloaded};
@@ -68,17 +69,24 @@ pub fn chat(config: &atazan::config::Config) -> Result<ExitCode> {
         // One engine per input line: a reload in between never mixes versions.
         let engine = live.engine();
         let mut words = text.split_whitespace();
-        let next = match words.next().unwrap_or("") {
-            "/quit" | "/exit" => break,
-            "/help" => {
+        let first = words.next().unwrap_or("");
+        // The bot's own commands, as in Telegram; the operators' are for
+        // Telegram only (the terminal has `atazan unanswered`, `stats`).
+        let command = first
+            .strip_prefix('/')
+            .and_then(Command::parse)
+            .filter(|c| !c.for_operators());
+        let next = match (first, command) {
+            ("/quit" | "/exit", _) => break,
+            (_, Some(Command::Help)) => {
                 writeln!(out, "{}", t(Msg::ChatHelp, lang))?;
                 writeln!(out, "\n{}", dialog::edition_note(&engine, lang))?;
                 continue;
             }
-            "/start" => dialog::start(&engine, lang, words.next().unwrap_or("")),
-            "/topics" => dialog::menu(&engine, lang),
-            "/about" => dialog::about(&engine, lang, &dialog::Imprint::of(config)),
-            "/lang" => {
+            (_, Some(Command::Start)) => dialog::start(&engine, lang, words.next().unwrap_or("")),
+            (_, Some(Command::Topics)) => dialog::menu(&engine, lang),
+            (_, Some(Command::About)) => dialog::about(&engine, lang, &dialog::Imprint::of(config)),
+            (_, Some(Command::Lang)) => {
                 // In the terminal `/lang` fixes the answer language too:
                 // there is no Telegram profile to tell the menu language by.
                 forced = words.next().and_then(|w| w.parse().ok());
@@ -91,7 +99,7 @@ pub fn chat(config: &atazan::config::Config) -> Result<ExitCode> {
                 }
                 continue;
             }
-            n if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
+            (n, _) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
                 let picked = n
                     .parse::<usize>()
                     .ok()
