@@ -261,6 +261,7 @@ pub fn config(data: &[u8]) {
     let mut shown = config.clone();
     shown.telegram.token = shown.telegram.token.as_deref().map(crate::config::mask);
     shown.webhook.secret = shown.webhook.secret.as_deref().map(crate::config::mask);
+    shown.store = shown.store.as_deref().map(crate::config::mask_store);
     let written = config.to_toml();
     let again = Config::from_text(path, &written).expect("to_toml reads back");
     assert_eq!(again, shown, "to_toml does not round-trip:\n{written}");
