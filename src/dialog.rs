@@ -158,6 +158,24 @@ impl Screen {
         out.join("\n\n")
     }
 
+    /// The screen as plain text where no buttons can be shown (`atazan
+    /// ask`): [`Screen::plain`], then the passages its buttons lead to.
+    pub fn plain_with_related(&self) -> String {
+        let mut out = self.plain();
+        let related: Vec<&str> = self
+            .buttons()
+            .filter(|b| matches!(b.action, Action::Passage(..)))
+            .map(|b| b.label.as_str())
+            .collect();
+        if !related.is_empty() {
+            out.push_str(&format!("\n\n{}:", t(Msg::SeeAlso, self.lang)));
+            for label in related {
+                out.push_str(&format!("\n  • {label}"));
+            }
+        }
+        out
+    }
+
     /// Every button, row by row.
     pub fn buttons(&self) -> impl Iterator<Item = &Button> {
         self.rows.iter().flatten()
@@ -299,6 +317,15 @@ pub fn passage(engine: &Engine, lang: Lang, id: &str) -> Option<Screen> {
     Some(s)
 }
 
+/// A passage to share in another chat (inline mode): its title, text and
+/// sources, without the breadcrumb and buttons of a chat with the bot.
+pub fn shared(reply: Reply) -> Screen {
+    let mut s = Screen::new(reply.lang);
+    push_passage(&mut s, &reply);
+    s.reply = Some(reply);
+    s
+}
+
 fn push_passage(s: &mut Screen, reply: &Reply) {
     if let Some(title) = &reply.title {
         s.blocks.push(Block::Title(title.clone()));
@@ -401,6 +428,20 @@ pub fn is_current(engine: &Engine, action: &Action) -> bool {
 /// A screen of one line of text and no buttons.
 pub fn note(lang: Lang, text: &str) -> Screen {
     Screen::new(lang).text(text)
+}
+
+/// A screen of one interface text (an apology, "slow down", "operators
+/// only").
+pub fn notice(lang: Lang, msg: Msg) -> Screen {
+    note(lang, t(msg, lang))
+}
+
+/// "I understand text" (a sticker, a voice message…), with the topics to go
+/// on from.
+pub fn text_only(engine: &Engine, lang: Lang) -> Screen {
+    let mut s = menu(engine, lang);
+    s.blocks = vec![Block::Text(t(Msg::TextOnly, lang).to_string())];
+    s
 }
 
 /// The language a button's screen is in.

@@ -9,7 +9,7 @@
 //! Targets that need the real content (`answer`, `dialog`, `content`) build
 //! it once per process from the repository's `content/` folder.
 
-use crate::bot::{handlers, render, webhook};
+use crate::bot::{input, render, webhook};
 use crate::config::{Config, ConfigError};
 use crate::content::{ContentFiles, Diagnostic};
 use crate::dialog::{self, Action, Screen, MAX_CALLBACK_BYTES};
@@ -128,13 +128,14 @@ pub fn answer(data: &[u8]) {
     let engine = engine();
     let question = String::from_utf8_lossy(rest);
     let lang = choice(first);
-    let reply = engine.answer(&question, lang);
+    let screen = dialog::answer(engine, &question, lang);
+    let reply = screen.reply.as_ref().expect("an answer carries its reply");
     if let Some(id) = reply.passage.as_deref() {
         assert!(engine.content.passage(id).is_some(), "unknown passage {id}");
     }
-    let _ = serde_json::to_string(&reply).expect("a reply serialises");
-    let _ = reply.to_plain(&engine.content);
-    check_screen(&dialog::answer(engine, &question, lang));
+    let _ = serde_json::to_string(reply).expect("a reply serialises");
+    let _ = screen.plain_with_related();
+    check_screen(&screen);
     for r in engine.search(&question, lang, 5) {
         assert!(r.passage.is_some(), "inline results are passages");
     }
@@ -311,11 +312,11 @@ pub fn update(data: &[u8]) {
     if let teloxide::types::UpdateKind::Message(m) | teloxide::types::UpdateKind::EditedMessage(m) =
         &update.kind
     {
-        match handlers::classify(m, me) {
-            handlers::Input::Question(q) => {
+        match input::classify(m, me) {
+            input::Input::Question(q) => {
                 assert!(q.len() <= m.text().map_or(0, str::len) + 1, "question grew");
             }
-            handlers::Input::Command(name, _) => assert!(!name.is_empty()),
+            input::Input::Command(name, _) => assert!(!name.is_empty()),
             _ => {}
         }
     }

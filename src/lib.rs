@@ -59,6 +59,7 @@ pub mod ops;
 pub mod reply;
 pub mod report;
 pub mod search;
+pub mod service;
 pub mod store;
 pub mod text;
 

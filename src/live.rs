@@ -155,6 +155,32 @@ impl Live {
     }
 }
 
+/// A reload's outcome, and what started it.
+#[derive(Debug)]
+pub struct ReloadReport {
+    /// "watch", "signal" or "command".
+    pub trigger: &'static str,
+    /// What happened.
+    pub outcome: Result<Reloaded, String>,
+}
+
+impl ReloadReport {
+    /// Reloads `live` off the async threads and sends the outcome to
+    /// `reports`, where the front end tells operators.
+    pub async fn reload(
+        live: &Arc<Live>,
+        trigger: &'static str,
+        reports: &tokio::sync::mpsc::UnboundedSender<ReloadReport>,
+    ) {
+        let live = Arc::clone(live);
+        let outcome = tokio::task::spawn_blocking(move || live.reload())
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()));
+        let _ = reports.send(ReloadReport { trigger, outcome });
+    }
+}
+
 /// A running watch on the content folder; dropping it stops watching.
 pub struct Watch {
     _watcher: notify::RecommendedWatcher,

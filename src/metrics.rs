@@ -239,15 +239,16 @@ impl Metrics {
             .set(1);
     }
 
-    /// Takes the store's state (read when `/metrics` is scraped).
-    pub fn store(&self, h: &crate::store::StoreHealth) {
+    /// Takes the store's state, read when `/metrics` is scraped: whether it
+    /// is up, the writes waiting and the writes dropped since start.
+    pub fn store(&self, up: bool, queued: usize, dropped: u64) {
         let seen = self.store_dropped.get();
-        if h.dropped > seen {
-            self.store_dropped.inc_by(h.dropped - seen);
+        if dropped > seen {
+            self.store_dropped.inc_by(dropped - seen);
         }
         self.store_queued
-            .set(i64::try_from(h.queued).unwrap_or(i64::MAX));
-        self.store_up.set(i64::from(h.ok));
+            .set(i64::try_from(queued).unwrap_or(i64::MAX));
+        self.store_up.set(i64::from(up));
     }
 
     /// Every counter in the Prometheus text format.

@@ -114,7 +114,8 @@ async fn healthz(Shared(s): Shared<State>) -> impl IntoResponse {
 }
 
 async fn metrics(Shared(s): Shared<State>) -> impl IntoResponse {
-    s.metrics.store(&s.store.health());
+    let h = s.store.health();
+    s.metrics.store(h.ok, h.queued, h.dropped);
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], s.metrics.encode())
 }
 

@@ -255,31 +255,5 @@ impl Reply {
             best: Some(p.id.clone()),
         }
     }
-
-    /// The reply as plain text for a terminal: title, text, source, related.
-    pub fn to_plain(&self, content: &Content) -> String {
-        let mut out = String::new();
-        if let Some(title) = &self.title {
-            out.push_str(title);
-            out.push_str("\n\n");
-        }
-        out.push_str(&self.text);
-        for s in &self.sources {
-            out.push_str(&format!(
-                "\n\n{}: {} — {}",
-                t(Msg::Source, self.lang),
-                s.label(),
-                s.url
-            ));
-        }
-        if !self.suggestions.is_empty() {
-            out.push_str(&format!("\n\n{}:", t(Msg::SeeAlso, self.lang)));
-            for id in &self.suggestions {
-                if let Some(p) = content.passage(id) {
-                    out.push_str(&format!("\n  • {}", p.text.get(self.lang).title));
-                }
-            }
-        }
-        out
-    }
 }
+

@@ -2,11 +2,13 @@
 //! every `file:line: message`), start-up warnings, and the `/unanswered` and
 //! `/stats` reports. Operators are the Telegram user ids in `ATAZAN_ADMINS`.
 
-use super::{send, Api, Ctx, ReloadReport};
+use super::client::Api;
+use super::context::Ctx;
+use super::send;
 use crate::content::Diagnostic;
 use crate::i18n::operator::{self, Alert};
 use crate::lang::Lang;
-use crate::live::Reloaded;
+use crate::live::{ReloadReport, Reloaded};
 use crate::report;
 use crate::store::DAY_SECS;
 use std::sync::Arc;
@@ -25,16 +27,6 @@ const REPORT_TOP: usize = 15;
 /// A report's characters in one message, well under Telegram's 4,096 once
 /// escaped.
 const REPORT_CHARS: usize = 3000;
-
-/// Reloads the content off the async threads and reports the outcome.
-pub async fn reload(ctx: &Arc<Ctx>, trigger: &'static str) {
-    let live = Arc::clone(&ctx.live);
-    let outcome = tokio::task::spawn_blocking(move || live.reload())
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.map_err(|e| e.to_string()));
-    let _ = ctx.reloads.send(ReloadReport { trigger, outcome });
-}
 
 /// Logs, counts and tells operators about every reload, whatever started it.
 pub async fn report_reloads<B: Api>(

@@ -2,8 +2,8 @@
 //! escaped, inline keyboards, and texts over Telegram's limit split cleanly.
 
 use crate::content::TELEGRAM_MESSAGE_LIMIT;
-use crate::dialog::{Block, Screen};
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use crate::dialog::{Action, Block, Screen};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardButtonKind, InlineKeyboardMarkup};
 use teloxide::utils::html::escape;
 
 /// A screen as one or more HTML message texts, each within Telegram's limit.
@@ -127,6 +127,26 @@ fn escaped_len(s: &str) -> usize {
 /// Length in UTF-16 code units, how Telegram counts.
 pub fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
+}
+
+/// A message's keyboard without its 👍/👎 row.
+pub fn without_votes(markup: Option<&InlineKeyboardMarkup>) -> InlineKeyboardMarkup {
+    let rows = markup.map_or_else(Vec::new, |m| {
+        m.inline_keyboard
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .filter(|b| {
+                        !matches!(&b.kind, InlineKeyboardButtonKind::CallbackData(d)
+                            if matches!(Action::decode(d), Some(Action::Vote { .. })))
+                    })
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .filter(|row| !row.is_empty())
+            .collect()
+    });
+    InlineKeyboardMarkup::new(rows)
 }
 
 #[cfg(test)]

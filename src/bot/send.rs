@@ -3,13 +3,24 @@
 //! JSON and errors the Bot API never defined are retried with backoff, a
 //! bounded number of times; the Bot API's own refusals fail at once.
 //!
+//! Replies go out here too: a screen delivered as one or more HTML messages
+//! ([`deliver`]), edited in place ([`edit`]), or a one-line [`notice`].
+//!
 //! Outgoing message limits themselves are kept by teloxide's `Throttle`
 //! adaptor, which also obeys 429s on the requests it throttles; this layer
 //! covers every other request (edits, callback answers, inline answers).
 
+use super::client::Api;
+use super::context::Ctx;
+use crate::dialog::{self, Screen};
+use crate::i18n::{t, Msg};
+use crate::lang::Lang;
 use crate::metrics::Metrics;
 use std::time::Duration;
+use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
+use teloxide::prelude::*;
 use teloxide::requests::{Output, Request};
+use teloxide::types::{LinkPreviewOptions, MessageId, ParseMode, ReplyParameters};
 use teloxide::{ApiError, RequestError};
 
 /// Tries per request, the first included.
@@ -126,6 +137,106 @@ fn server_error(description: &str) -> Option<&'static str> {
     .into_iter()
     .find(|(text, _)| d.contains(text))
     .map(|(_, code)| code)
+}
+
+/// A screen's text as one or more messages, the keyboard under the last;
+/// the first replies to `reply_to`. Formatting Telegram refuses (a bug on
+/// our side, never the user's) falls back to an apology in plain text.
+pub async fn deliver<B: Api>(
+    bot: &B,
+    ctx: &Ctx,
+    chat: ChatId,
+    screen: &Screen,
+    reply_to: Option<MessageId>,
+) -> Result<Message, RequestError> {
+    let parts = super::render::html_parts(screen);
+    let last = parts.len() - 1;
+    let mut sent = None;
+    for (i, part) in parts.into_iter().enumerate() {
+        let mut req = bot
+            .send_message(chat, part)
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview());
+        if i == 0 {
+            if let Some(id) = reply_to {
+                req = req.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
+            }
+        }
+        if i == last {
+            if let Some(k) = super::render::keyboard(screen) {
+                req = req.reply_markup(k);
+            }
+        }
+        match with_retry(req, &ctx.metrics).await {
+            Ok(m) => sent = Some(m),
+            Err(RequestError::Api(ApiError::CantParseEntities(e) | ApiError::Unknown(e)))
+                if e.contains("entities") || e.contains("too long") =>
+            {
+                tracing::error!(error = %e, "Telegram refused a rendered message");
+                return with_retry(
+                    bot.send_message(chat, t(Msg::Apology, screen.lang)),
+                    &ctx.metrics,
+                )
+                .await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %describe(&e), chat = chat.0, "a reply could not be delivered");
+                return Err(e);
+            }
+        }
+    }
+    Ok(sent.expect("a screen has at least one part"))
+}
+
+/// Replaces a message's text and buttons with `screen` (browsing in place).
+pub async fn edit<B: Api>(
+    bot: &B,
+    ctx: &Ctx,
+    m: &Message,
+    screen: &Screen,
+) -> Result<(), RequestError> {
+    let parts = super::render::html_parts(screen);
+    if parts.len() > 1 {
+        // Too long for one message: send it as new messages instead.
+        return deliver(bot, ctx, m.chat.id, screen, None).await.map(|_| ());
+    }
+    let mut req = bot
+        .edit_message_text(m.chat.id, m.id, parts.concat())
+        .parse_mode(ParseMode::Html)
+        .link_preview_options(no_preview());
+    if let Some(k) = super::render::keyboard(screen) {
+        req = req.reply_markup(k);
+    }
+    match with_retry(req, &ctx.metrics).await {
+        Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
+        Err(RequestError::Api(ApiError::MessageToEditNotFound | ApiError::MessageCantBeEdited)) => {
+            deliver(bot, ctx, m.chat.id, screen, None).await.map(|_| ())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A one-line notice.
+pub async fn notice<B: Api>(
+    bot: &B,
+    ctx: &Ctx,
+    chat: ChatId,
+    lang: Lang,
+    msg: Msg,
+    reply_to: Option<MessageId>,
+) {
+    let _ = deliver(bot, ctx, chat, &dialog::notice(lang, msg), reply_to).await;
+}
+
+/// Link previews off: a passage's source links must not turn into cards.
+pub fn no_preview() -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    }
 }
 
 #[cfg(test)]

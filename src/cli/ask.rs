@@ -1,8 +1,7 @@
 //! `atazan ask`: one question from the arguments, or one per line from stdin.
 
 use anyhow::{Context, Result};
-use atazan::engine::Engine;
-use atazan::reply::Reply;
+use atazan::dialog::{self, Screen};
 use atazan::Lang;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -18,8 +17,8 @@ pub fn ask(
     let engine = live.engine();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if !words.is_empty() {
-        let reply = engine.answer(&words.join(" "), lang);
-        print(&engine, &reply, json, &mut out)?;
+        let screen = dialog::answer(&engine, &words.join(" "), lang);
+        print(&screen, json, &mut out)?;
     } else {
         let mut stdin = std::io::stdin().lock();
         let mut line = Vec::new();
@@ -35,21 +34,23 @@ pub fn ask(
             // Bytes that are not UTF-8 are replaced, not fatal: one bad line
             // must not cost the answers to the others.
             let question = String::from_utf8_lossy(&line);
-            let reply = engine.answer(question.trim_end_matches(['\n', '\r']), lang);
-            print(&engine, &reply, json, &mut out)?;
+            let screen = dialog::answer(&engine, question.trim_end_matches(['\n', '\r']), lang);
+            print(&screen, json, &mut out)?;
         }
     }
     out.flush().context("writing answers")?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn print(engine: &Engine, reply: &Reply, json: bool, out: &mut impl Write) -> Result<()> {
+/// Prints the screen a question gets, as the bot would show it: its reply
+/// as JSON (the `ask --json` contract), or its plain text on one line, so
+/// batch output lines up with its input.
+fn print(screen: &Screen, json: bool, out: &mut impl Write) -> Result<()> {
     if json {
-        serde_json::to_writer(&mut *out, reply).context("writing JSON")?;
+        serde_json::to_writer(&mut *out, &screen.reply).context("writing JSON")?;
         writeln!(out)?;
     } else {
-        // One line per answer, so batch output lines up with its input.
-        let plain = reply.to_plain(&engine.content);
+        let plain = screen.plain_with_related();
         writeln!(
             out,
             "{}",

@@ -19,12 +19,16 @@ pub fn run(config: &Config) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let exit = runtime.block_on(atazan::bot::run(config.clone(), Arc::new(live), problems))?;
+    let exit = runtime.block_on(atazan::service::run(
+        config.clone(),
+        Arc::new(live),
+        problems,
+    ))?;
     // Requests still waiting on Telegram are not worth holding the exit for.
     runtime.shutdown_timeout(Duration::from_secs(1));
     match exit {
-        atazan::bot::Exit::Stopped => Ok(ExitCode::SUCCESS),
-        atazan::bot::Exit::Reopen => reopen(),
+        atazan::service::Exit::Stopped => Ok(ExitCode::SUCCESS),
+        atazan::service::Exit::Reopen => reopen(),
     }
 }
 

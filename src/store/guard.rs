@@ -13,7 +13,7 @@
 //! so with [`super::SledStore`] writes resume only in a new process: while
 //! writes fail, the bot asks [`Guarded::space_is_back`] every few seconds and
 //! restarts itself once the folder takes writes again
-//! ([`crate::bot::Exit::Reopen`]). A store that recovers by itself is
+//! ([`crate::service::Exit::Reopen`]). A store that recovers by itself is
 //! reported recovered at its first successful write.
 
 use super::{DayStats, FeedbackEvent, JournalEntry, QuestionEvent, Store, StoreError};
