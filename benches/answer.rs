@@ -29,7 +29,7 @@
 use atazan::content::{Content, ContentFiles, Passage, Translation};
 use atazan::engine::Engine;
 use atazan::lang::PerLang;
-use atazan::search::{Matcher, Outcome};
+use atazan::search::Matcher;
 use atazan::Lang;
 use criterion::{black_box, criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
 use std::collections::HashMap;
@@ -444,10 +444,9 @@ fn time_each(n: usize, mut f: impl FnMut(&str)) -> (Vec<Duration>, Vec<Vec<Durat
 
 fn outcome_label(engine: &Engine, q: &str) -> String {
     let m = engine.matcher().find(q, None);
-    let what = match m.outcome {
-        Outcome::Answer(p) => format!("answer {}", engine.content.passages[p].id),
-        Outcome::Neutral(p) => format!("neutral {}", engine.content.passages[p].id),
-        other => atazan::reply::Kind::of(other).name().into(),
+    let what = match m.passage {
+        Some(p) => format!("{} {}", m.kind.name(), engine.content.passages[p].id),
+        None => m.kind.name().into(),
     };
     format!("{} {what} ({:.2})", m.lang.code(), m.confidence)
 }

@@ -159,14 +159,14 @@ mod listen_or_off {
     use serde::{de::Error, Deserialize, Deserializer, Serializer};
     use std::net::SocketAddr;
 
-    pub fn serialize<S: Serializer>(v: &Option<SocketAddr>, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(v: &Option<SocketAddr>, s: S) -> Result<S::Ok, S::Error> {
         match v {
             Some(addr) => s.collect_str(addr),
             None => s.serialize_str("off"),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
         let s = String::deserialize(d)?;
         match s.trim() {
             "off" | "none" | "false" | "0" => Ok(None),

@@ -45,7 +45,7 @@ impl Engine {
     /// the matcher would not answer (inline mode shares only real answers).
     pub fn search(&self, question: &str, lang: impl Into<LangChoice>, max: usize) -> Vec<Reply> {
         let m = self.matcher.find(question, lang);
-        let Some(best) = m.passage() else {
+        let Some(best) = m.passage else {
             return Vec::new();
         };
         let mut picked = vec![best];

@@ -12,9 +12,9 @@
 use crate::bot::{input, render, webhook};
 use crate::config::{Config, ConfigError};
 use crate::content::{ContentFiles, Diagnostic};
-use crate::dialog::{self, Action, Screen, MAX_CALLBACK_BYTES};
 use crate::engine::Engine;
 use crate::lang::{Lang, LangChoice};
+use crate::screen::{self, Action, Screen, MAX_CALLBACK_BYTES};
 use crate::text::{self, case, fold, stem};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -128,7 +128,7 @@ pub fn answer(data: &[u8]) {
     let engine = engine();
     let question = String::from_utf8_lossy(rest);
     let lang = choice(first);
-    let screen = dialog::answer(engine, &question, lang);
+    let screen = screen::answer(engine, &question, lang);
     let reply = screen.reply.as_ref().expect("an answer carries its reply");
     if let Some(id) = reply.passage.as_deref() {
         assert!(engine.content.passage(id).is_some(), "unknown passage {id}");
@@ -207,15 +207,13 @@ pub fn content(data: &[u8]) {
             "{shown}: not file:line: message"
         );
     };
-    match files.parse() {
+    match files.parse_with_origins() {
         Err(diags) => {
             assert!(!diags.is_empty());
             diags.iter().for_each(check);
         }
-        Ok(content) if with_lint => {
-            // The lint reads the passage files from disk; the mutated one is
-            // not there, so its example questions point at line 1.
-            for f in crate::lint::lint(&dir, &content) {
+        Ok((content, origins)) if with_lint => {
+            for f in crate::lint::lint(&content, &origins) {
                 check(&f.diagnostic);
             }
         }
@@ -286,11 +284,11 @@ pub fn dialog(data: &[u8]) {
         let again = action.encode();
         assert!(again.len() <= MAX_CALLBACK_BYTES, "{again:?} over 64 bytes");
         assert_eq!(Action::decode(&again), Some(action.clone()), "{again:?}");
-        let _ = dialog::is_current(engine, &action);
-        check_screen(&dialog::open(engine, &action));
+        let _ = screen::is_current(engine, &action);
+        check_screen(&screen::open(engine, &action));
     }
     let lang = Lang::ALL[payload.len() % Lang::ALL.len()];
-    check_screen(&dialog::start(engine, lang, payload));
+    check_screen(&screen::start(engine, lang, payload));
 }
 
 /// A webhook update body: parsed as the webhook parses it, then classified
@@ -322,7 +320,7 @@ pub fn update(data: &[u8]) {
     }
     if let teloxide::types::UpdateKind::CallbackQuery(q) = &update.kind {
         if let Some(a) = q.data.as_deref().and_then(Action::decode) {
-            let _ = dialog::action_lang(&a);
+            let _ = screen::action_lang(&a);
         }
     }
 }

@@ -5,7 +5,7 @@
 //! `atazan stats` live in the store. No label carries user text or ids.
 
 use crate::lang::Lang;
-use crate::reply::Kind;
+use crate::search::Kind;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;

@@ -4,93 +4,12 @@
 use crate::content::Content;
 use crate::i18n::{t, Msg};
 use crate::lang::Lang;
-use crate::search::{Match, Outcome};
-use serde::{Deserialize, Serialize};
+pub use crate::search::Kind;
+use crate::search::Match;
+use serde::Serialize;
 
 /// Related passages offered under an answer.
 pub const MAX_SUGGESTIONS: usize = 3;
-
-/// What kind of reply it is: front ends, statistics and the journal tell
-/// answers from refusals and small talk by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A passage answers the question.
-    Answer,
-    /// The question asked the bot to take a side: the neutrality passage.
-    Neutral,
-    /// Not sure: candidates are offered ("did you mean…").
-    Unsure,
-    /// Nothing answers it.
-    Unknown,
-    /// Outside the bot's subject.
-    OutOfScope,
-    /// No words to go by.
-    Empty,
-    /// Only a greeting.
-    Greeting,
-    /// Only thanks.
-    Thanks,
-}
-
-impl Kind {
-    /// Every kind, in report order.
-    pub const ALL: [Kind; 8] = [
-        Kind::Answer,
-        Kind::Neutral,
-        Kind::Unsure,
-        Kind::Unknown,
-        Kind::OutOfScope,
-        Kind::Greeting,
-        Kind::Thanks,
-        Kind::Empty,
-    ];
-
-    /// The kind of reply for a matcher outcome.
-    pub fn of(outcome: Outcome) -> Kind {
-        match outcome {
-            Outcome::Answer(_) => Kind::Answer,
-            Outcome::Neutral(_) => Kind::Neutral,
-            Outcome::Unsure => Kind::Unsure,
-            Outcome::Unknown => Kind::Unknown,
-            Outcome::OutOfScope => Kind::OutOfScope,
-            Outcome::Empty => Kind::Empty,
-            Outcome::Greeting => Kind::Greeting,
-            Outcome::Thanks => Kind::Thanks,
-        }
-    }
-
-    /// The name used in JSON, logs and metrics labels.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Answer => "answer",
-            Kind::Neutral => "neutral",
-            Kind::Unsure => "unsure",
-            Kind::Unknown => "unknown",
-            Kind::OutOfScope => "out_of_scope",
-            Kind::Empty => "empty",
-            Kind::Greeting => "greeting",
-            Kind::Thanks => "thanks",
-        }
-    }
-
-    /// Whether a passage answered the question (counts toward the answer rate).
-    pub fn answered(self) -> bool {
-        matches!(self, Kind::Answer | Kind::Neutral)
-    }
-
-    /// Whether the message asked something of the content: everything but
-    /// small talk and empty messages. The answer rate is `answered / asked`.
-    pub fn asked(self) -> bool {
-        !matches!(self, Kind::Greeting | Kind::Thanks | Kind::Empty)
-    }
-
-    /// Whether the question goes to the operators' journal with its text: it
-    /// asked something and got no passage.
-    pub fn journaled(self) -> bool {
-        self.asked() && !self.answered()
-    }
-}
 
 /// A source as shown under an answer: short (publisher, date) and linked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -161,18 +80,18 @@ impl Reply {
     pub fn new(content: &Content, m: &Match) -> Reply {
         let lang = m.lang;
         let score = (m.confidence * 1000.0).round() / 1000.0;
-        let Some(pi) = m.passage() else {
-            let msg = match m.outcome {
-                Outcome::Empty => Msg::Empty,
-                Outcome::OutOfScope => Msg::OutOfScope,
-                Outcome::Greeting => Msg::Greeting,
-                Outcome::Thanks => Msg::Thanks,
-                Outcome::Unsure => Msg::Unsure,
+        let Some(pi) = m.passage else {
+            let msg = match m.kind {
+                Kind::Empty => Msg::Empty,
+                Kind::OutOfScope => Msg::OutOfScope,
+                Kind::Greeting => Msg::Greeting,
+                Kind::Thanks => Msg::Thanks,
+                Kind::Unsure => Msg::Unsure,
                 _ => Msg::DontKnow,
             };
             // Unsure: the candidates are offered, never asserted.
-            let suggestions = match m.outcome {
-                Outcome::Unsure => m
+            let suggestions = match m.kind {
+                Kind::Unsure => m
                     .ranked
                     .iter()
                     .take(MAX_SUGGESTIONS)
@@ -182,7 +101,7 @@ impl Reply {
             };
             return Reply {
                 answered: false,
-                kind: Kind::of(m.outcome),
+                kind: m.kind,
                 topic: None,
                 subtopic: None,
                 passage: None,
@@ -208,8 +127,8 @@ impl Reply {
             .map(|&(i, _)| i)
             .collect();
         let mut reply = Reply::passage(content, pi, lang, score, &close);
-        reply.kind = Kind::of(m.outcome);
-        if matches!(m.outcome, Outcome::Neutral(_)) {
+        reply.kind = m.kind;
+        if m.kind == Kind::Neutral {
             // What the question asked about, besides taking a side, comes first.
             let factual = close
                 .iter()
@@ -256,4 +175,3 @@ impl Reply {
         }
     }
 }
-

@@ -15,7 +15,7 @@
 
 mod common;
 
-use atazan::dialog::Action;
+use atazan::screen::Action;
 use atazan::Lang;
 use common::bot::{BotProcess, Setup};
 use common::telegram::{Chat, FakeApi, Fault, Message, User, BOT_USERNAME};

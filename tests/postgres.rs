@@ -253,7 +253,7 @@ fn postgres_two_webhook_replicas_share_users_journal_and_stats() {
     fake.callback(
         &user,
         &picker,
-        &atazan::dialog::Action::SetLang(Lang::Ru).encode(),
+        &atazan::screen::Action::SetLang(Lang::Ru).encode(),
     );
     deliver(&fake, pa);
     a.wait_call(mark, |c| c.is("editMessageText"));

@@ -4,7 +4,7 @@
 use atazan::content::ContentFiles;
 use atazan::engine::Engine;
 use atazan::reply::Reply;
-use atazan::search::{Outcome, MAX_QUESTION_CHARS};
+use atazan::search::{Kind, MAX_QUESTION_CHARS};
 use atazan::Lang;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -64,7 +64,7 @@ fn typos_are_tolerated_on_long_words_only() {
     );
     // A four-letter word gets no typo: "зан" is not "заң" misspelt but a word.
     let m = engine().matcher().find("qqqq", None);
-    assert!(matches!(m.outcome, Outcome::Unknown | Outcome::Empty));
+    assert!(matches!(m.kind, Kind::Unknown | Kind::Empty));
 }
 
 #[test]
@@ -91,7 +91,7 @@ fn other_countries_are_out_of_scope_even_with_domain_words() {
         "what does the US vice president do",
     ] {
         let m = engine().matcher().find(q, None);
-        assert_eq!(m.outcome, Outcome::OutOfScope, "{q}");
+        assert_eq!(m.kind, Kind::OutOfScope, "{q}");
     }
     // "us" in lower case is a pronoun, not the country.
     assert!(ask("tell us about the vice-president").answered);
@@ -174,7 +174,7 @@ fn odd_input_never_panics_and_gets_a_reply() {
         assert!(!r.text.is_empty());
     }
     let m = engine().matcher().find("👍", None);
-    assert_eq!(m.outcome, Outcome::Empty);
+    assert_eq!(m.kind, Kind::Empty);
     // Telegram inline queries carry 256 characters: a question that starts
     // that late is still read.
     let late = format!("{} Құрылтайда қанша депутат болады?", "a ".repeat(128));

@@ -27,7 +27,7 @@ pub struct Ctx {
     pub default_lang: Lang,
     /// Who runs the bot and how long the journal keeps entries (told to
     /// users in /about).
-    pub imprint: crate::dialog::Imprint,
+    pub imprint: crate::screen::Imprint,
     /// Where reload outcomes go to be reported.
     pub reloads: mpsc::UnboundedSender<ReloadReport>,
 }
@@ -57,7 +57,7 @@ impl Ctx {
             flood: flood::Flood::new(config.limits.flood_messages, config.flood_window()),
             admins: config.telegram.admins.clone(),
             default_lang: config.telegram.default_lang,
-            imprint: crate::dialog::Imprint::of(config),
+            imprint: crate::screen::Imprint::of(config),
             reloads,
         }
     }

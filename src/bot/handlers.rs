@@ -1,5 +1,5 @@
 //! The endpoints of the handler tree for messages and buttons: each reads
-//! its update ([`input`](super::input)), asks [`crate::dialog`] for the
+//! its update ([`input`]), asks [`crate::screen`] for the
 //! screen, sends it ([`send`]) and records it ([`record`]). No answering
 //! logic lives here; inline queries have their own file
 //! ([`inline`](super::inline)).
@@ -11,11 +11,11 @@ use super::guard::guarded;
 use super::input::{self, Input};
 use super::{admin, record, render, send};
 use crate::command::Command;
-use crate::dialog::{self, Action, Screen};
 use crate::engine::Engine;
 use crate::i18n::{t, Msg};
 use crate::lang::{Lang, LangChoice};
 use crate::live::ReloadReport;
+use crate::screen::{self, Action, Screen};
 use std::sync::Arc;
 use std::time::Instant;
 use teloxide::payloads::{AnswerCallbackQuerySetters, EditMessageReplyMarkupSetters};
@@ -75,11 +75,11 @@ pub async fn message<B: Api>(
             // The question's language; the user's when its words cannot
             // tell (emoji, digits, a name, words Kazakh and Russian share).
             let screen = guarded(lang, || {
-                dialog::answer(&engine, question, LangChoice::Prefer(lang))
+                screen::answer(&engine, question, LangChoice::Prefer(lang))
             });
             (screen, Some(question.as_str()))
         }
-        Input::NotText => (dialog::text_only(&engine, lang), None),
+        Input::NotText => (screen::text_only(&engine, lang), None),
         Input::Ignore => return Ok(()),
     };
     send::deliver(&bot, &ctx, msg.chat.id, &screen, Some(msg.id)).await?;
@@ -113,13 +113,13 @@ async fn command<B: Api>(
             command = name,
             "operator command refused"
         );
-        return Some(dialog::notice(lang, Msg::AdminOnly));
+        return Some(screen::notice(lang, Msg::AdminOnly));
     }
     Some(match command {
-        Some(Command::Start) => guarded(lang, || dialog::start(engine, lang, arg)),
-        Some(Command::Topics) => dialog::menu(engine, lang),
-        Some(Command::Lang) => dialog::language_picker(lang),
-        Some(Command::About) => guarded(lang, || dialog::about(engine, lang, &ctx.imprint)),
+        Some(Command::Start) => guarded(lang, || screen::start(engine, lang, arg)),
+        Some(Command::Topics) => screen::menu(engine, lang),
+        Some(Command::Lang) => screen::language_picker(lang),
+        Some(Command::About) => guarded(lang, || screen::about(engine, lang, &ctx.imprint)),
         Some(Command::Reload) => {
             ReloadReport::reload(&ctx.live, "command", &ctx.reloads).await;
             return None;
@@ -133,7 +133,7 @@ async fn command<B: Api>(
             return None;
         }
         // /help, and any command we do not know.
-        Some(Command::Help) | None => dialog::help(engine, lang),
+        Some(Command::Help) | None => screen::help(engine, lang),
     })
 }
 
@@ -159,7 +159,7 @@ pub async fn callback<B: Api>(bot: B, q: CallbackQuery, ctx: Arc<Ctx>) -> Handle
     let (toast, screen): (Option<&str>, Option<Screen>) = match &action {
         None => (
             Some(t(Msg::Updated, lang)),
-            Some(dialog::updated(&engine, lang)),
+            Some(screen::updated(&engine, lang)),
         ),
         Some(Action::Vote {
             lang: l,
@@ -177,19 +177,19 @@ pub async fn callback<B: Api>(bot: B, q: CallbackQuery, ctx: Arc<Ctx>) -> Handle
                 )
                 .await;
             }
-            (Some(dialog::voted(*l)), None)
+            (Some(screen::voted(*l)), None)
         }
         Some(Action::SetLang(l)) => {
             if let Err(e) = ctx.store.set_language(q.from.id.0, Some(*l)) {
                 tracing::error!(error = %e, "storing a language choice");
             }
-            (None, Some(dialog::language_set(&engine, *l)))
+            (None, Some(screen::language_set(&engine, *l)))
         }
-        Some(a) if !dialog::is_current(&engine, a) => {
-            let l = dialog::action_lang(a);
-            (Some(t(Msg::Updated, l)), Some(dialog::updated(&engine, l)))
+        Some(a) if !screen::is_current(&engine, a) => {
+            let l = screen::action_lang(a);
+            (Some(t(Msg::Updated, l)), Some(screen::updated(&engine, l)))
         }
-        Some(a) => (None, Some(guarded(lang, || dialog::open(&engine, a)))),
+        Some(a) => (None, Some(guarded(lang, || screen::open(&engine, a)))),
     };
     let mut answer = bot.answer_callback_query(q.id.clone());
     if let Some(text) = toast {

@@ -5,10 +5,10 @@ use super::client::Api;
 use super::context::Ctx;
 use super::guard::guarded_value;
 use super::{render, send};
-use crate::dialog::{self, Action};
 use crate::engine::Engine;
 use crate::i18n::{t, Msg};
 use crate::lang::{Lang, LangChoice};
+use crate::screen::{self, Action};
 use std::sync::Arc;
 use teloxide::payloads::AnswerInlineQuerySetters;
 use teloxide::prelude::*;
@@ -96,7 +96,7 @@ fn topic_results(engine: &Engine, lang: Lang, username: &str) -> Vec<InlineQuery
         .topics
         .iter()
         .filter_map(|topic| {
-            let screen = dialog::topic(engine, lang, &topic.id)?;
+            let screen = screen::topic(engine, lang, &topic.id)?;
             let titles: Vec<String> = screen
                 .buttons()
                 .filter(|b| matches!(b.action, Action::Passage(..)))
@@ -137,7 +137,7 @@ fn passage_results(
             let lang = reply.lang;
             let title = reply.title.clone().unwrap_or_default();
             let description: String = reply.text.chars().take(120).collect();
-            let html = render::html_parts(&dialog::shared(reply)).join("\n\n");
+            let html = render::html_parts(&screen::shared(reply)).join("\n\n");
             Some(article(
                 format!("p:{lang}:{id}"),
                 title,

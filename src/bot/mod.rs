@@ -14,11 +14,11 @@
 //! A question's trip, one file per step:
 //!
 //! ```text
-//! listen (polling or webhook) → handlers → input (what is asked) → crate::dialog (the screen,
+//! listen (polling or webhook) → handlers → input (what is asked) → crate::screen (the screen,
 //! from crate::engine's match) → render (HTML, keyboard) → send (deliver, retries) → record
 //! ```
 //!
-//! Handlers are thin: every decision is [`crate::dialog`]'s, shared with the
+//! Handlers are thin: every decision is [`crate::screen`]'s, shared with the
 //! terminal chat. Every reply takes the content version in service once
 //! ([`crate::live::Live::engine`]), so a reload in the middle of a burst
 //! never mixes two versions in a reply.

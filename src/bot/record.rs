@@ -3,9 +3,9 @@
 //! logged; the user has had their reply already.
 
 use super::context::Ctx;
-use crate::dialog::Screen;
 use crate::engine::Engine;
 use crate::lang::Lang;
+use crate::screen::Screen;
 use crate::store::{FeedbackEvent, QuestionEvent};
 use std::time::Instant;
 use teloxide::types::Message;

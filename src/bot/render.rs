@@ -2,7 +2,7 @@
 //! escaped, inline keyboards, and texts over Telegram's limit split cleanly.
 
 use crate::content::TELEGRAM_MESSAGE_LIMIT;
-use crate::dialog::{Action, Block, Screen};
+use crate::screen::{Action, Block, Screen};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardButtonKind, InlineKeyboardMarkup};
 use teloxide::utils::html::escape;
 
@@ -152,8 +152,8 @@ pub fn without_votes(markup: Option<&InlineKeyboardMarkup>) -> InlineKeyboardMar
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dialog::Screen;
     use crate::lang::Lang;
+    use crate::screen::Screen;
 
     fn screen(blocks: Vec<Block>) -> Screen {
         Screen {

@@ -12,10 +12,10 @@
 
 use super::client::Api;
 use super::context::Ctx;
-use crate::dialog::{self, Screen};
 use crate::i18n::{t, Msg};
 use crate::lang::Lang;
 use crate::metrics::Metrics;
+use crate::screen::{self, Screen};
 use std::time::Duration;
 use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
 use teloxide::prelude::*;
@@ -225,7 +225,7 @@ pub async fn notice<B: Api>(
     msg: Msg,
     reply_to: Option<MessageId>,
 ) {
-    let _ = deliver(bot, ctx, chat, &dialog::notice(lang, msg), reply_to).await;
+    let _ = deliver(bot, ctx, chat, &screen::notice(lang, msg), reply_to).await;
 }
 
 /// Link previews off: a passage's source links must not turn into cards.

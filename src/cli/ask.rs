@@ -1,7 +1,7 @@
 //! `atazan ask`: one question from the arguments, or one per line from stdin.
 
 use anyhow::{Context, Result};
-use atazan::dialog::{self, Screen};
+use atazan::screen::{self, Screen};
 use atazan::Lang;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -17,7 +17,7 @@ pub fn ask(
     let engine = live.engine();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if !words.is_empty() {
-        let screen = dialog::answer(&engine, &words.join(" "), lang);
+        let screen = screen::answer(&engine, &words.join(" "), lang);
         print(&screen, json, &mut out)?;
     } else {
         let mut stdin = std::io::stdin().lock();
@@ -34,7 +34,7 @@ pub fn ask(
             // Bytes that are not UTF-8 are replaced, not fatal: one bad line
             // must not cost the answers to the others.
             let question = String::from_utf8_lossy(&line);
-            let screen = dialog::answer(&engine, question.trim_end_matches(['\n', '\r']), lang);
+            let screen = screen::answer(&engine, question.trim_end_matches(['\n', '\r']), lang);
             print(&screen, json, &mut out)?;
         }
     }

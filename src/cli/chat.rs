@@ -1,12 +1,12 @@
 //! `atazan chat`: the bot in a terminal. It shows the same screens as the
-//! Telegram bot (`atazan::dialog`), with buttons as numbered choices, and
+//! Telegram bot (`atazan::screen`), with buttons as numbered choices, and
 //! picks up content changes while it runs.
 
 use anyhow::{Context, Result};
 use atazan::command::Command;
-use atazan::dialog::{self, Action, Block, Screen};
 use atazan::i18n::{t, Msg};
 use atazan::live::{self, Reloaded};
+use atazan::screen::{self, Action, Block, Screen};
 use atazan::Lang;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -47,7 +47,7 @@ pub fn chat(config: &atazan::config::Config) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let mut forced: Option<Lang> = None;
     let mut lang = Lang::Kk;
-    let mut screen = dialog::welcome(&live.engine(), lang);
+    let mut screen = screen::welcome(&live.engine(), lang);
     writeln!(out, "{}", t(Msg::ChatHelp, lang))?;
     show(&mut out, &screen)?;
     let mut input = std::io::stdin().lock();
@@ -80,12 +80,12 @@ pub fn chat(config: &atazan::config::Config) -> Result<ExitCode> {
             ("/quit" | "/exit", _) => break,
             (_, Some(Command::Help)) => {
                 writeln!(out, "{}", t(Msg::ChatHelp, lang))?;
-                writeln!(out, "\n{}", dialog::edition_note(&engine, lang))?;
+                writeln!(out, "\n{}", screen::edition_note(&engine, lang))?;
                 continue;
             }
-            (_, Some(Command::Start)) => dialog::start(&engine, lang, words.next().unwrap_or("")),
-            (_, Some(Command::Topics)) => dialog::menu(&engine, lang),
-            (_, Some(Command::About)) => dialog::about(&engine, lang, &dialog::Imprint::of(config)),
+            (_, Some(Command::Start)) => screen::start(&engine, lang, words.next().unwrap_or("")),
+            (_, Some(Command::Topics)) => screen::menu(&engine, lang),
+            (_, Some(Command::About)) => screen::about(&engine, lang, &screen::Imprint::of(config)),
             (_, Some(Command::Lang)) => {
                 // In the terminal `/lang` fixes the answer language too:
                 // there is no Telegram profile to tell the menu language by.
@@ -107,17 +107,17 @@ pub fn chat(config: &atazan::config::Config) -> Result<ExitCode> {
                     .map(|b| b.action.clone());
                 match picked {
                     Some(Action::Vote { lang: l, .. }) => {
-                        writeln!(out, "{}", dialog::voted(l))?;
+                        writeln!(out, "{}", screen::voted(l))?;
                         continue;
                     }
-                    Some(action) => dialog::open(&engine, &action),
+                    Some(action) => screen::open(&engine, &action),
                     None => {
                         writeln!(out, "{}", t(Msg::NoSuchItem, lang))?;
                         continue;
                     }
                 }
             }
-            _ => dialog::answer(&engine, text, forced),
+            _ => screen::answer(&engine, text, forced),
         };
         screen = next;
         lang = screen.lang;
@@ -134,7 +134,7 @@ fn show(out: &mut impl Write, screen: &Screen) -> Result<()> {
             Block::Breadcrumb(path) => writeln!(out, "[{}]", path.join(" › "))?,
             Block::Title(s) => writeln!(out, "{s}\n")?,
             Block::Text(s) | Block::Note(s) => writeln!(out, "{s}\n")?,
-            Block::Sources(label, s) => writeln!(out, "{label}: {}\n", dialog::cite_lines(s))?,
+            Block::Sources(label, s) => writeln!(out, "{label}: {}\n", screen::cite_lines(s))?,
         }
     }
     for (i, b) in screen.buttons().enumerate() {

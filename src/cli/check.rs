@@ -21,13 +21,13 @@ pub fn check(dir: &Path, data: &Path) -> Result<ExitCode> {
         .map_err(|e| vec![e.to_string()])
         .and_then(|files| {
             files
-                .parse()
+                .parse_with_origins()
                 .map(|c| (files.version(), c))
                 .map_err(|ds| ds.iter().map(ToString::to_string).collect())
         });
     match result {
-        Ok((version, c)) => {
-            let findings = lint::lint(dir, &c);
+        Ok((version, (c, origins))) => {
+            let findings = lint::lint(&c, &origins);
             for f in &findings {
                 writeln!(out, "{}", f.diagnostic)?;
             }

@@ -17,7 +17,7 @@ const COPIED: f32 = 0.8;
 const COMMON_SHINGLE: usize = 16;
 
 /// Reports titles, example questions and texts that two passages share.
-pub fn check(parsed: &[Parsed], diags: &mut Diagnostics) {
+pub(super) fn check(parsed: &[Parsed], diags: &mut Diagnostics) {
     for lang in Lang::ALL {
         let mut titles: HashMap<String, usize> = HashMap::new();
         let mut questions: HashMap<String, (usize, usize)> = HashMap::new();

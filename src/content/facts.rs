@@ -5,10 +5,10 @@
 //! it and how sure the record is; passages list the facts they state.
 
 use super::passage::lang_name;
-use super::{diagnostic::line_of, Diagnostics, Source};
+use super::{diagnostic::line_of, Diagnostics, Place, Source};
 use crate::lang::{Lang, PerLang};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use toml::Spanned;
 
@@ -75,7 +75,7 @@ impl SourceDate {
 }
 
 /// Whether `s` is `YYYY-MM-DD`, `YYYY-MM` or `YYYY` with a real month and day.
-pub fn valid_date(s: &str) -> bool {
+pub(super) fn valid_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
     let in_range =
@@ -192,7 +192,7 @@ pub(super) fn parse_toml<T: serde::de::DeserializeOwned>(
 
 /// Reads `sources.toml`: every source needs a publisher, a title, a URL and a
 /// date (or, for an undated reference page, the day it was read).
-pub fn sources(
+pub(super) fn sources(
     dir: &Path,
     texts: &BTreeMap<&str, &str>,
     present: &[&str],
@@ -289,10 +289,11 @@ pub fn sources(
 
 /// Reads `facts.toml`: every fact has a statement and sources that exist,
 /// except the ones recorded as not found.
-pub fn facts(
+pub(super) fn facts(
     dir: &Path,
     texts: &BTreeMap<&str, &str>,
     sources: &[Source],
+    places: &mut HashMap<String, Place>,
     diags: &mut Diagnostics,
 ) -> Vec<Fact> {
     let name = "facts.toml";
@@ -320,6 +321,13 @@ pub fn facts(
                 diags.push(&file, n, format!("fact `{id}`: unknown source `{s}`"));
             }
         }
+        places.insert(
+            id.clone(),
+            Place {
+                file: file.clone(),
+                line: n,
+            },
+        );
         out.push(Fact {
             id,
             text: row.text.trim().to_string(),
@@ -333,7 +341,7 @@ pub fn facts(
 
 /// Reads `edition.toml`; the as-of date may not be older than a source a
 /// fact rests on (the content would claim to be older than what it tells).
-pub fn edition(
+pub(super) fn edition(
     dir: &Path,
     texts: &BTreeMap<&str, &str>,
     sources: &[Source],

@@ -1,6 +1,6 @@
 //! Reading the content folder: every file once, hashed as read.
 
-use super::{passage, validate, Content, Diagnostic, Diagnostics};
+use super::{passage, validate, Content, Diagnostic, Diagnostics, Origins};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
@@ -129,6 +129,12 @@ impl ContentFiles {
 
     /// Parses and validates: the content, or every problem found.
     pub fn parse(&self) -> Result<Content, Vec<Diagnostic>> {
+        self.parse_with_origins().map(|(content, _)| content)
+    }
+
+    /// [`ContentFiles::parse`], with where each passage and fact was read
+    /// from: what `atazan check` needs to report later findings at their line.
+    pub fn parse_with_origins(&self) -> Result<(Content, Origins), Vec<Diagnostic>> {
         let mut diags = Diagnostics::default();
         let mut texts = BTreeMap::new();
         for (path, bytes) in &self.files {
@@ -170,9 +176,17 @@ impl ContentFiles {
             })
             .collect();
         let present: Vec<&str> = self.files.keys().map(String::as_str).collect();
-        let content = validate::build(&self.dir, &texts, &present, passages, &mut diags);
+        let mut origins = Origins::default();
+        let content = validate::build(
+            &self.dir,
+            &texts,
+            &present,
+            passages,
+            &mut origins,
+            &mut diags,
+        );
         if diags.is_empty() {
-            Ok(content)
+            Ok((content, origins))
         } else {
             Err(diags.into_sorted())
         }

@@ -21,6 +21,8 @@ pub use facts::{Edition, Fact, FactStatus, SourceDate};
 pub use files::{ContentFiles, ReadError};
 
 use crate::lang::PerLang;
+use std::collections::HashMap;
+use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 /// The topic ids the product promises (SPEC): other tools depend on them.
@@ -64,6 +66,35 @@ pub struct Content {
     pub synonyms: Vec<SynonymGroup>,
     /// Advice requests and out-of-scope words.
     pub routing: Routing,
+}
+
+/// Where the parts of a content folder were read from, for problems found
+/// after parsing (`atazan check`'s lint): kept beside the [`Content`], never
+/// stored, so a version loaded from the knowledge base has none.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    /// Each passage's file and its example questions' lines, by passage id.
+    pub passages: HashMap<String, PassageOrigin>,
+    /// Each fact's line in `facts.toml`, by fact id.
+    pub facts: HashMap<String, Place>,
+}
+
+/// Where a passage was read from.
+#[derive(Debug, Clone)]
+pub struct PassageOrigin {
+    /// The passage file, as shown to the operator.
+    pub file: PathBuf,
+    /// Each example question's line, per language, in order.
+    pub questions: PerLang<Vec<usize>>,
+}
+
+/// A line of a file, as shown to the operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The file.
+    pub file: PathBuf,
+    /// The line, from 1.
+    pub line: usize,
 }
 
 /// A topic of the menu.

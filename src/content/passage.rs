@@ -9,7 +9,7 @@ use toml::Spanned;
 
 /// A passage file as written, before cross-file checks.
 #[derive(Debug)]
-pub struct Parsed {
+pub(super) struct Parsed {
     /// The file, as shown to the operator.
     pub file: PathBuf,
     /// The folder under `passages/` it sits in, if any.
@@ -36,7 +36,7 @@ pub struct Parsed {
 
 /// Lines of one language section, for problems found across files.
 #[derive(Debug, Clone, Default)]
-pub struct SectionLines {
+pub(super) struct SectionLines {
     /// The `## kk: Title` line.
     pub heading: usize,
     /// The first line of the text.
@@ -62,7 +62,7 @@ struct Front {
 }
 
 /// Parses one passage file; reports problems and returns what could be read.
-pub fn parse(file: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
+pub(super) fn parse(file: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
     let id = rel.rsplit('/').next()?.trim_end_matches(".md").to_string();
     let folder = rel
         .strip_prefix("passages/")
@@ -153,7 +153,7 @@ pub fn parse(file: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Opt
 }
 
 /// Checks an id is short, lowercase Latin, digits and hyphens.
-pub fn check_id(file: &Path, id: &str, diags: &mut Diagnostics) {
+pub(super) fn check_id(file: &Path, id: &str, diags: &mut Diagnostics) {
     if id.is_empty()
         || !id
             .bytes()
@@ -351,7 +351,7 @@ fn check_letters(file: &Path, line: usize, lang: Lang, text: &str, diags: &mut D
 }
 
 /// The English name of a language, for operator messages.
-pub fn lang_name(lang: Lang) -> &'static str {
+pub(super) fn lang_name(lang: Lang) -> &'static str {
     match lang {
         Lang::Kk => "Kazakh",
         Lang::Ru => "Russian",

@@ -3,8 +3,8 @@
 use super::facts::{self, parse_toml, Fact};
 use super::passage::{self, lang_name, Parsed};
 use super::{
-    diagnostic::line_of, Content, Diagnostics, Passage, Routing, Source, Subtopic, SynonymGroup,
-    Topic,
+    diagnostic::line_of, Content, Diagnostics, Origins, Passage, PassageOrigin, Routing, Source,
+    Subtopic, SynonymGroup, Topic,
 };
 use super::{REQUIRED_TOPICS, TELEGRAM_MESSAGE_LIMIT};
 use crate::lang::{Lang, PerLang};
@@ -152,11 +152,12 @@ fn titled(
 }
 
 /// Builds the content from parsed files, reporting every cross-file problem.
-pub fn build(
+pub(super) fn build(
     dir: &Path,
     texts: &BTreeMap<&str, &str>,
     present: &[&str],
     parsed: Vec<Parsed>,
+    origins: &mut Origins,
     diags: &mut Diagnostics,
 ) -> Content {
     let topics_file: Option<TopicsFile> = parse_toml(dir, "topics.toml", texts, diags);
@@ -221,7 +222,7 @@ pub fn build(
     }
 
     let sources = facts::sources(dir, texts, present, diags);
-    let facts = facts::facts(dir, texts, &sources, diags);
+    let facts = facts::facts(dir, texts, &sources, &mut origins.facts, diags);
     let edition = facts::edition(dir, texts, &sources, &facts, diags);
 
     let synonyms_file: SynonymsFile =
@@ -289,6 +290,7 @@ pub fn build(
             files: &files,
         },
         parsed,
+        &mut origins.passages,
         diags,
     );
 
@@ -355,13 +357,14 @@ struct Known<'a> {
 
 /// The topic whose passages are the bot's own statements (what it is, its
 /// neutrality): they state no fact of the reform, so they list none.
-pub const OWN_VOICE_TOPIC: &str = "about";
+pub(super) const OWN_VOICE_TOPIC: &str = "about";
 
 /// Checks the passages against each other and the other files.
 fn passages(
     dir: &Path,
     known: Known<'_>,
     parsed: Vec<Parsed>,
+    origins: &mut HashMap<String, PassageOrigin>,
     diags: &mut Diagnostics,
 ) -> Vec<Passage> {
     let Known {
@@ -501,6 +504,15 @@ fn passages(
     };
     let mut out: Vec<Passage> = parsed
         .into_iter()
+        .inspect(|p| {
+            origins.insert(
+                p.id.clone(),
+                PassageOrigin {
+                    file: p.file.clone(),
+                    questions: PerLang::from_fn(|l| p.lines.get(l).questions.clone()),
+                },
+            );
+        })
         .map(|p| Passage {
             id: p.id,
             topic: p.topic.0,

@@ -1,5 +1,5 @@
 use super::*;
-use crate::reply::Kind;
+use crate::search::Kind;
 use crate::store::{Counts, FeedbackEvent, QuestionEvent};
 
 /// 2026-11-30 00:00 UTC.

@@ -17,6 +17,7 @@
 
 mod clauses;
 pub mod index;
+mod kind;
 pub mod langid;
 pub mod phrases;
 mod score;
@@ -31,6 +32,8 @@ use langid::LangId;
 use phrases::{Concept, Phrases};
 use rustc_hash::FxHashMap as HashMap;
 use typo::TypoIndex;
+
+pub use kind::Kind;
 
 /// Below this confidence the bot says it does not know.
 pub const MIN_CONFIDENCE: f32 = 0.55;
@@ -58,49 +61,20 @@ const MAX_WORDS: usize = 200;
 /// Ranked passages kept for suggestions.
 const RANKED: usize = 6;
 
-/// What the matcher decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// The passage at this index answers the question.
-    Answer(usize),
-    /// The question asks the bot to take a side: the neutrality passage.
-    Neutral(usize),
-    /// Nothing answers it well enough.
-    Unknown,
-    /// Not sure enough to answer, but the question uses the reform's own
-    /// vocabulary: the best candidates are worth offering ("did you mean…").
-    Unsure,
-    /// It names something outside the bot's scope.
-    OutOfScope,
-    /// There were no words to go by (empty, emoji, punctuation).
-    Empty,
-    /// Only a greeting ("сәлем", "привет", "hi").
-    Greeting,
-    /// Only thanks ("рахмет", "спасибо", "thanks").
-    Thanks,
-}
-
 /// The matcher's answer to one question.
 #[derive(Debug, Clone)]
 pub struct Match {
     /// The language to answer in.
     pub lang: Lang,
-    /// What to answer with.
-    pub outcome: Outcome,
+    /// What the matcher decided.
+    pub kind: Kind,
+    /// The passage index answered with: for [`Kind::Answer`] and
+    /// [`Kind::Neutral`], never otherwise.
+    pub passage: Option<usize>,
     /// How much of the question the best passage covers, 0 to 1.
     pub confidence: f32,
     /// The best passages, best first, with their scores.
     pub ranked: Vec<(usize, f32)>,
-}
-
-impl Match {
-    /// The passage index answered with, if any.
-    pub fn passage(&self) -> Option<usize> {
-        match self.outcome {
-            Outcome::Answer(p) | Outcome::Neutral(p) => Some(p),
-            _ => None,
-        }
-    }
 }
 
 /// Everything needed to answer questions over one version of the content.
@@ -240,7 +214,7 @@ impl Matcher {
             let mut ctokens = crate::text::tokens(clause);
             ctokens.truncate(MAX_WORDS);
             let m = self.find_in(ctokens, lang, forced);
-            if m.passage().is_some() {
+            if m.passage.is_some() {
                 return m;
             }
         }
@@ -269,9 +243,10 @@ impl Matcher {
 
     /// The match of one message or clause, answered in `lang`.
     fn find_in(&self, tokens: Vec<crate::text::Token>, lang: Lang, forced: Option<Lang>) -> Match {
-        let empty = |outcome| Match {
+        let empty = |kind| Match {
             lang,
-            outcome,
+            kind,
+            passage: None,
             confidence: 0.0,
             ranked: Vec::new(),
         };
@@ -295,7 +270,7 @@ impl Matcher {
         let penalty = self.correct_typos(&mut ws);
         let routes = index::add_concepts(&mut ws, &self.phrases);
         if vetoed || self.names_another_entity(&ws, lang) {
-            return empty(Outcome::OutOfScope);
+            return empty(Kind::OutOfScope);
         }
         // A request to take a side is always answered neutrally. The rest of
         // the question is still scored: what it asks about comes as suggestions
@@ -335,7 +310,8 @@ impl Matcher {
         // a calm word, not "I don't know" nor a passage matched on the rest.
         let calm = self.insult.filter(|_| insulted).map(|p| Match {
             lang,
-            outcome: Outcome::Answer(p),
+            kind: Kind::Answer,
+            passage: Some(p),
             confidence: 1.0,
             ranked: vec![(p, 1.0)],
         });
@@ -347,16 +323,16 @@ impl Matcher {
             // Small talk alone is answered in its own language: "рахмет" is
             // Kazakh however few letters say so.
             let smalltalk = routes.iter().rev().find_map(|r| match r.2 {
-                Concept::Thanks(l) => Some((Outcome::Thanks, l)),
-                Concept::Greeting(l) => Some((Outcome::Greeting, l)),
+                Concept::Thanks(l) => Some((Kind::Thanks, l)),
+                Concept::Greeting(l) => Some((Kind::Greeting, l)),
                 _ => None,
             });
             return match smalltalk {
-                Some((outcome, l)) => Match {
+                Some((kind, l)) => Match {
                     lang: forced.unwrap_or(l),
-                    ..empty(outcome)
+                    ..empty(kind)
                 },
-                None => empty(Outcome::Empty),
+                None => empty(Kind::Empty),
             };
         }
         let mut ranked: Vec<(usize, f32)> = scores
@@ -374,13 +350,14 @@ impl Matcher {
         if let Some(p) = neutral {
             return Match {
                 lang,
-                outcome: Outcome::Neutral(p),
+                kind: Kind::Neutral,
+                passage: Some(p),
                 confidence: 1.0,
                 ranked,
             };
         }
         let Some(&(top, _)) = ranked.first() else {
-            return calm.unwrap_or_else(|| empty(Outcome::Unknown));
+            return calm.unwrap_or_else(|| empty(Kind::Unknown));
         };
         let best = scores.of(top);
         // A long story around a question about the reform should not drown
@@ -411,19 +388,20 @@ impl Matcher {
                         .any(|q| q.terms.binary_search(id).is_ok())
                 })
         };
-        let outcome =
+        let (kind, passage) =
             if confidence >= needed && (best.anchored || (known_as_written && asked_like())) {
-                Outcome::Answer(top)
+                (Kind::Answer, Some(top))
             } else if let Some(m) = calm {
                 return m;
             } else if best.anchored {
-                Outcome::Unsure
+                (Kind::Unsure, None)
             } else {
-                Outcome::Unknown
+                (Kind::Unknown, None)
             };
         Match {
             lang,
-            outcome,
+            kind,
+            passage,
             confidence,
             ranked,
         }

@@ -18,7 +18,7 @@ use std::cell::RefCell;
 
 /// One passage's sums over the words of a question.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Acc {
+pub(super) struct Acc {
     /// BM25F score plus the closest example question's share: ranks passages.
     pub score: f32,
     /// IDF weight of the question's words the passage has: the confidence's numerator.
@@ -33,7 +33,7 @@ pub struct Acc {
 
 /// The sums over the words of one question.
 #[derive(Debug)]
-pub struct Scores {
+pub(super) struct Scores {
     /// Every passage sharing a term with the question, in no order.
     pub passages: Vec<(u32, Acc)>,
     /// IDF weight of the question's known words.
@@ -48,7 +48,7 @@ pub struct Scores {
 
 impl Scores {
     /// The sums of passage `p` (zero when it shares nothing).
-    pub fn of(&self, p: usize) -> Acc {
+    pub(super) fn of(&self, p: usize) -> Acc {
         self.passages
             .iter()
             .find(|(q, _)| *q as usize == p)
@@ -98,7 +98,7 @@ thread_local! {
 /// side-taking words routed or skipped, what is left of them is the reform
 /// itself, which would make "расскажи про реформу" a request for the bot's
 /// stance. It needs a word of its own ("иә", "ойлайсың", "neutral").
-pub fn score(
+pub(super) fn score(
     index: &Index,
     anchors: &[bool],
     stance: Option<usize>,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Every minute: retention, and the counters written to disk.
-pub async fn maintain(store: Arc<dyn Store>) {
+pub(super) async fn maintain(store: Arc<dyn Store>) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     tick.tick().await;
     loop {

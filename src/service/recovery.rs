@@ -13,20 +13,20 @@ const PROBE_EVERY: Duration = Duration::from_secs(2);
 
 /// The request to stop for a reopen, shared by the prober and the process.
 #[derive(Debug, Clone, Default)]
-pub struct Reopen {
+pub(super) struct Reopen {
     wake: Arc<Notify>,
     asked: Arc<AtomicBool>,
 }
 
 impl Reopen {
     /// Whether a reopen was asked for.
-    pub fn asked(&self) -> bool {
+    pub(super) fn asked(&self) -> bool {
         self.asked.load(Ordering::Acquire)
     }
 
     /// Completes when `stop` does or a reopen is asked for, whichever is
     /// first.
-    pub fn or(
+    pub(super) fn or(
         &self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> impl std::future::Future<Output = ()> + Send + 'static {
@@ -48,7 +48,7 @@ impl Reopen {
 /// While the store's writes fail, probes the data folder; after two probes
 /// in a row succeed (space is back, not a moment's slack), tells operators
 /// (through the guard) and asks the process to stop for a reopen.
-pub async fn when_space_is_back(guard: Arc<Guarded>, reopen: Reopen) {
+pub(super) async fn when_space_is_back(guard: Arc<Guarded>, reopen: Reopen) {
     let mut tick = tokio::time::interval(PROBE_EVERY);
     let mut good = 0;
     loop {

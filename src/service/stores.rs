@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 /// Opens the store. A shared store that cannot be reached is an error
 /// naming `ATAZAN_STORE`; it is opened before Telegram is contacted.
-pub async fn open(config: &Config, live: &Live) -> Result<Arc<dyn Store>, StoreError> {
+pub(super) async fn open(config: &Config, live: &Live) -> Result<Arc<dyn Store>, StoreError> {
     let retention = Retention {
         max_age_days: config.journal.retention_days,
         max_entries: config.journal.max_entries,
@@ -38,7 +38,7 @@ pub async fn open(config: &Config, live: &Live) -> Result<Arc<dyn Store>, StoreE
 /// the answers, and `health` hears when writes fail and work again. The
 /// shared store queues and counts its own losses instead, and is returned
 /// as it is.
-pub fn guard(
+pub(super) fn guard(
     config: &Config,
     store: Arc<dyn Store>,
     live: &Live,

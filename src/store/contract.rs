@@ -10,7 +10,7 @@ use super::{
     DAY_SECS,
 };
 use crate::lang::Lang;
-use crate::reply::Kind;
+use crate::search::Kind;
 use std::sync::Arc;
 
 /// 2026-11-30 00:00 UTC.

@@ -4,7 +4,7 @@
 
 use super::{FeedbackEvent, QuestionEvent};
 use crate::lang::{Lang, PerLang};
-use crate::reply::Kind;
+use crate::search::Kind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

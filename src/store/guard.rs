@@ -198,7 +198,7 @@ impl Store for Guarded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reply::Kind;
+    use crate::search::Kind;
     use crate::store::{Retention, SledStore};
     use std::sync::atomic::AtomicBool;
 

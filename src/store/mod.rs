@@ -40,7 +40,7 @@
 //! No call but `flush` waits for the disk.
 //!
 //! ```
-//! use atazan::reply::Kind;
+//! use atazan::search::Kind;
 //! use atazan::store::{QuestionEvent, Retention, SledStore, Store};
 //! use atazan::Lang;
 //! let db = sled::Config::new().temporary(true).open().unwrap();
@@ -76,7 +76,7 @@ pub use sled_store::{SledStore, DEFAULT_WRITE_INTERVAL};
 
 use crate::content::Content;
 use crate::lang::Lang;
-use crate::reply::Kind;
+use crate::search::Kind;
 use crate::search::Match;
 use serde::{Deserialize, Serialize};
 
@@ -201,7 +201,7 @@ pub struct QuestionEvent<'a> {
 impl<'a> QuestionEvent<'a> {
     /// The event for the matcher's decision `m` on `text`, over `content`.
     pub fn from_match(text: &'a str, at: i64, m: &Match, content: &'a Content) -> Self {
-        let answered = m.passage().map(|i| &content.passages[i]);
+        let answered = m.passage.map(|i| &content.passages[i]);
         let best = m
             .ranked
             .first()
@@ -210,7 +210,7 @@ impl<'a> QuestionEvent<'a> {
             text,
             lang: m.lang,
             at,
-            kind: Kind::of(m.outcome),
+            kind: m.kind,
             topic: answered.map(|p| p.topic.as_str()),
             passage: answered.map(|p| p.id.as_str()),
             best: answered.map(|p| p.id.as_str()).or(best),

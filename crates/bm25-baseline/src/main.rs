@@ -221,11 +221,11 @@ fn main() -> Result<()> {
                         .is_some_and(|t| want.contains(&t)),
                 ),
                 first: usize::from(
-                    m.passage()
+                    m.passage
                         .or(m.ranked.first().map(|&(pi, _)| pi))
                         .is_some_and(|pi| want.contains(topic_of(pi))),
                 ),
-                answered: usize::from(m.passage().is_some_and(|pi| want.contains(topic_of(pi)))),
+                answered: usize::from(m.passage.is_some_and(|pi| want.contains(topic_of(pi)))),
             };
             t.add(q);
             match by_lang.iter_mut().find(|(l, _)| *l == item.lang) {

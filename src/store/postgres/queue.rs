@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 /// A multi-producer, single-consumer queue with a bound on writes.
 #[derive(Debug)]
-pub struct Queue<T> {
+pub(super) struct Queue<T> {
     items: Mutex<VecDeque<T>>,
     ready: Condvar,
     bound: usize,
@@ -20,7 +20,7 @@ pub struct Queue<T> {
 
 impl<T> Queue<T> {
     /// An empty queue refusing writes beyond `bound` items.
-    pub fn new(bound: usize) -> Queue<T> {
+    pub(super) fn new(bound: usize) -> Queue<T> {
         Queue {
             items: Mutex::new(VecDeque::new()),
             ready: Condvar::new(),
@@ -33,7 +33,7 @@ impl<T> Queue<T> {
     }
 
     /// Queues `item` unless the queue is full; gives it back if it is.
-    pub fn offer(&self, item: T) -> Result<(), T> {
+    pub(super) fn offer(&self, item: T) -> Result<(), T> {
         let mut items = self.items();
         if items.len() >= self.bound {
             return Err(item);
@@ -45,13 +45,13 @@ impl<T> Queue<T> {
     }
 
     /// Queues `item` whatever the bound.
-    pub fn push(&self, item: T) {
+    pub(super) fn push(&self, item: T) {
         self.items().push_back(item);
         self.ready.notify_one();
     }
 
     /// Up to `max` items, waiting until `deadline` for the first.
-    pub fn take(&self, max: usize, deadline: Instant) -> Vec<T> {
+    pub(super) fn take(&self, max: usize, deadline: Instant) -> Vec<T> {
         let mut items = self.items();
         while items.is_empty() {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -69,7 +69,7 @@ impl<T> Queue<T> {
     }
 
     /// How many items wait.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.items().len()
     }
 }

@@ -11,7 +11,7 @@ use crate::store::{Counts, JournalKind};
 use serde_json::{Map, Value};
 
 /// The non-zero counters of `counts` as (name, value).
-pub fn flatten(counts: &Counts) -> Vec<(String, i64)> {
+pub(super) fn flatten(counts: &Counts) -> Vec<(String, i64)> {
     let mut out = Vec::new();
     let value = serde_json::to_value(counts).expect("counters serialise to JSON");
     walk(&value, &mut String::new(), &mut out);
@@ -42,7 +42,7 @@ fn walk(v: &Value, path: &mut String, out: &mut Vec<(String, i64)>) {
 
 /// The counters named in `rows`, back as [`Counts`]; unknown names (a newer
 /// binary's counters) are ignored.
-pub fn unflatten(rows: impl IntoIterator<Item = (String, i64)>) -> Counts {
+pub(super) fn unflatten(rows: impl IntoIterator<Item = (String, i64)>) -> Counts {
     // Every field present, so types without defaults (one entry per
     // language) decode whatever rows there are.
     let mut root = match serde_json::to_value(Counts::default()) {
@@ -85,7 +85,7 @@ fn insert(map: &mut Map<String, Value>, path: &[&str], n: i64) {
 }
 
 /// A journal kind's name in the `kind` column.
-pub fn kind_name(kind: JournalKind) -> &'static str {
+pub(super) fn kind_name(kind: JournalKind) -> &'static str {
     match kind {
         JournalKind::Unknown => "unknown",
         JournalKind::Unsure => "unsure",
@@ -95,7 +95,7 @@ pub fn kind_name(kind: JournalKind) -> &'static str {
 }
 
 /// The journal kind named `name`.
-pub fn kind_of(name: &str) -> Option<JournalKind> {
+pub(super) fn kind_of(name: &str) -> Option<JournalKind> {
     Some(match name {
         "unknown" => JournalKind::Unknown,
         "unsure" => JournalKind::Unsure,
@@ -106,14 +106,14 @@ pub fn kind_of(name: &str) -> Option<JournalKind> {
 }
 
 /// A language from its code in a column.
-pub fn lang_of(code: &str) -> Option<Lang> {
+pub(super) fn lang_of(code: &str) -> Option<Lang> {
     code.parse().ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reply::Kind;
+    use crate::search::Kind;
     use crate::store::{FeedbackEvent, QuestionEvent};
 
     #[test]

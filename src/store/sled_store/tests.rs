@@ -1,6 +1,6 @@
 use super::*;
 use crate::kb::Kb;
-use crate::reply::Kind;
+use crate::search::Kind;
 use crate::store::contract::{self, feedback, question, Backend, T0};
 use std::path::Path;
 

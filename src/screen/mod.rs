@@ -6,90 +6,20 @@
 //! numbered choices. Every decision — which passage, which buttons, what a
 //! stale button does — is made here once, so both front ends behave alike.
 //!
-//! A button's [`Action`] is encoded in at most 64 bytes (Telegram's limit on
-//! callback data) and carries the language of the screen it sits on, so
-//! browsing stays in the language the user was answered in without any
-//! per-user state.
+//! A screen is built once from the matcher's reply: the passage in the
+//! user's language, its sources, related passages and what each button does
+//! ([`Action`], within Telegram's 64 bytes of callback data). Front ends only
+//! render it; `atazan ask` prints its plain text or its reply as JSON.
+
+mod action;
 
 use crate::engine::Engine;
 use crate::i18n::{t, Msg};
 use crate::lang::{Lang, LangChoice};
-use crate::reply::{Cite, Kind, Reply};
+use crate::reply::{Cite, Reply};
+use crate::search::Kind;
 
-/// Most bytes Telegram allows in a button's callback data.
-pub const MAX_CALLBACK_BYTES: usize = 64;
-
-/// What a button does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// Show the topic menu.
-    Menu(Lang),
-    /// Show a topic's passages.
-    Topic(Lang, String),
-    /// Show a passage.
-    Passage(Lang, String),
-    /// Choose the interface language.
-    SetLang(Lang),
-    /// Rate the answer that is a passage: 👍 (`up`) or 👎.
-    Vote {
-        /// The language of the answer.
-        lang: Lang,
-        /// 👍 or 👎.
-        up: bool,
-        /// The passage rated.
-        passage: String,
-    },
-}
-
-impl Action {
-    /// The callback data: `m:kk`, `t:ru:kurultai`, `p:en:kurultai-size`,
-    /// `l:kk`, `u:kk:<id>` (👍), `d:kk:<id>` (👎).
-    pub fn encode(&self) -> String {
-        match self {
-            Action::Menu(l) => format!("m:{l}"),
-            Action::Topic(l, id) => format!("t:{l}:{id}"),
-            Action::Passage(l, id) => format!("p:{l}:{id}"),
-            Action::SetLang(l) => format!("l:{l}"),
-            Action::Vote { lang, up, passage } => {
-                format!("{}:{lang}:{passage}", if *up { "u" } else { "d" })
-            }
-        }
-    }
-
-    /// Parses callback data; `None` for anything this version did not make.
-    pub fn decode(data: &str) -> Option<Action> {
-        let mut parts = data.splitn(3, ':');
-        let verb = parts.next()?;
-        let lang: Lang = parts.next()?.parse().ok()?;
-        let id = parts.next().filter(|id| is_id(id)).map(str::to_string);
-        match (verb, id) {
-            ("m", None) => Some(Action::Menu(lang)),
-            ("l", None) => Some(Action::SetLang(lang)),
-            ("t", Some(id)) => Some(Action::Topic(lang, id)),
-            ("p", Some(id)) => Some(Action::Passage(lang, id)),
-            ("u", Some(passage)) => Some(Action::Vote {
-                lang,
-                up: true,
-                passage,
-            }),
-            ("d", Some(passage)) => Some(Action::Vote {
-                lang,
-                up: false,
-                passage,
-            }),
-            _ => None,
-        }
-    }
-}
-
-/// Content ids are lowercase Latin letters, digits and `-` (checked when the
-/// content is loaded); anything else in callback data is not ours.
-fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= crate::content::MAX_ID_BYTES
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
+pub use action::{Action, MAX_CALLBACK_BYTES};
 
 /// A button: a label and what it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
