@@ -12,7 +12,7 @@
 
 use crate::content::Diagnostic;
 use crate::engine::Engine;
-use crate::kb::{ContentChanges, Kb, KbError, Manifest, Sync};
+use crate::kb::{ContentChanges, Kb, KbError, Sync};
 use arc_swap::ArcSwap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -135,8 +135,7 @@ impl Live {
             Ok((snapshot, _)) => {
                 let to = snapshot.version.clone();
                 let old = self.engine();
-                let changes = Manifest::of_content(&serving, &old.content, 0)
-                    .diff(&Manifest::of_content(&to, &snapshot.content, 0));
+                let changes = ContentChanges::between(&old.content, &snapshot.content);
                 let engine = Engine::new(snapshot.version, snapshot.content);
                 self.engine.store(Arc::new(engine));
                 tracing::info!(from = %serving, to = %to, "content reloaded");

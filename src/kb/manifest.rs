@@ -19,7 +19,7 @@
 //! manifest or the new one, never half of one.
 
 use super::Snapshot;
-use crate::content::Content;
+use crate::content::{Content, Passage};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -246,8 +246,15 @@ impl Manifest {
         }
     }
 
-    /// What changes from this version to `new`.
+    /// What changes from this version to `new`, by hash: for a version
+    /// known only by its manifest (the one a running bot serves).
     pub fn diff(&self, new: &Manifest) -> ContentChanges {
+        fn by_id(m: &Manifest) -> Entries<'_, String> {
+            m.passages
+                .iter()
+                .map(|(id, e)| (id.as_str(), (e.topic.as_str(), &e.hash)))
+                .collect()
+        }
         let mut changes = ContentChanges {
             topics: self.topics != new.topics,
             sources: self.sources != new.sources,
@@ -256,34 +263,62 @@ impl Manifest {
             routing: self.routing != new.routing,
             ..ContentChanges::default()
         };
+        changes.compare_passages(&by_id(self), &by_id(new));
+        changes
+    }
+}
+
+/// Passages by id, with their topic and what tells two versions apart.
+type Entries<'a, T> = BTreeMap<&'a str, (&'a str, &'a T)>;
+
+impl ContentChanges {
+    /// What changes from `old` to `new`, both in memory: compared as values.
+    pub fn between(old: &Content, new: &Content) -> ContentChanges {
+        fn by_id(c: &Content) -> Entries<'_, Passage> {
+            c.passages
+                .iter()
+                .map(|p| (p.id.as_str(), (p.topic.as_str(), p)))
+                .collect()
+        }
+        let mut changes = ContentChanges {
+            topics: (&old.topics, &old.subtopics) != (&new.topics, &new.subtopics),
+            sources: old.sources != new.sources,
+            facts: (&old.facts, &old.edition) != (&new.facts, &new.edition),
+            synonyms: old.synonyms != new.synonyms,
+            routing: old.routing != new.routing,
+            ..ContentChanges::default()
+        };
+        changes.compare_passages(&by_id(old), &by_id(new));
+        changes
+    }
+
+    /// Fills in the passages added, edited (or moved) and removed.
+    fn compare_passages<T: PartialEq>(&mut self, old: &Entries<'_, T>, new: &Entries<'_, T>) {
         let change = |id: &str, topic: &str| PassageChange {
             id: id.to_string(),
             topic: topic.to_string(),
             moved_from: None,
         };
-        for (id, entry) in &new.passages {
-            match self.passages.get(id) {
-                None => changes.added.push(change(id, &entry.topic)),
-                Some(old) if old.hash != entry.hash => changes.edited.push(PassageChange {
-                    moved_from: (old.topic != entry.topic).then(|| old.topic.clone()),
-                    ..change(id, &entry.topic)
-                }),
+        for (id, (topic, value)) in new {
+            match old.get(id) {
+                None => self.added.push(change(id, topic)),
+                Some((old_topic, old_value)) if old_value != value => {
+                    self.edited.push(PassageChange {
+                        moved_from: (old_topic != topic).then(|| old_topic.to_string()),
+                        ..change(id, topic)
+                    })
+                }
                 Some(_) => {}
             }
         }
-        for (id, entry) in &self.passages {
-            if !new.passages.contains_key(id) {
-                changes.removed.push(change(id, &entry.topic));
+        for (id, (topic, _)) in old {
+            if !new.contains_key(id) {
+                self.removed.push(change(id, topic));
             }
         }
-        for list in [
-            &mut changes.added,
-            &mut changes.edited,
-            &mut changes.removed,
-        ] {
+        for list in [&mut self.added, &mut self.edited, &mut self.removed] {
             list.sort_by(|a, b| (&a.topic, &a.id).cmp(&(&b.topic, &b.id)));
         }
-        changes
     }
 }
 
@@ -417,6 +452,40 @@ mod tests {
         let d = m.diff(&manifest(&c));
         assert!(!d.topics && !d.sources && !d.synonyms && d.routing, "{d:?}");
         assert!(d.added.is_empty() && d.edited.is_empty() && d.removed.is_empty());
+    }
+
+    #[test]
+    fn contents_compared_as_values_and_manifests_by_hash_agree() {
+        let old = real();
+        let variants: Vec<Box<dyn Fn(&mut Content)>> = vec![
+            Box::new(|_| {}),
+            Box::new(|c| {
+                c.passages.remove(0);
+            }),
+            Box::new(|c| c.passages[2].text.ru.body.push('!')),
+            Box::new(|c| c.passages[3].topic = "about".into()),
+            Box::new(|c| {
+                let mut p = c.passages[1].clone();
+                p.id = "a-new-passage".into();
+                c.passages.push(p);
+            }),
+            Box::new(|c| c.topics.swap(0, 1)),
+            Box::new(|c| c.subtopics[0].title.kk.push('.')),
+            Box::new(|c| c.sources[0].title.push('.')),
+            Box::new(|c| c.facts[0].text.push('.')),
+            Box::new(|c| c.edition.as_of = "2026-07-02".into()),
+            Box::new(|c| c.synonyms[0].core = !c.synonyms[0].core),
+            Box::new(|c| c.routing.out_of_scope.push("Narnia".into())),
+        ];
+        for (i, change) in variants.iter().enumerate() {
+            let mut new = old.clone();
+            change(&mut new);
+            assert_eq!(
+                ContentChanges::between(&old, &new),
+                manifest(&old).diff(&manifest(&new)),
+                "variant {i}"
+            );
+        }
     }
 
     #[test]
