@@ -1,7 +1,8 @@
 //! The bot's configuration: defaults, then an optional TOML file, then
 //! environment variables, then command-line flags, each overriding the last.
 //!
-//! Every setting has one environment variable (see [`VARIABLES`]); an invalid
+//! Every setting is declared once ([`SETTINGS`]): its environment variable,
+//! its key in the file, what it does and how it parses. An invalid
 //! value is an error that names the variable or the file line, never a silent
 //! default. `atazan config` prints the effective configuration with the token
 //! masked ([`Config::to_toml`]).
@@ -48,31 +49,196 @@ pub enum ConfigError {
     Conflict(String),
 }
 
-/// The environment variables atazan reads, with what each sets: the README's
-/// configuration table and `atazan config --help` come from this list.
-pub const VARIABLES: &[(&str, &str, &str)] = &[
-    ("ATAZAN_CONFIG", "", "the TOML configuration file (optional)"),
-    ("ATAZAN_CONTENT", "content", "the content folder (`--content`)"),
-    ("ATAZAN_DATA", "data", "the data folder: sled knowledge base, user languages, journal (`--data`)"),
-    ("ATAZAN_STORE", "store", "postgres://user:password@host:port/db: users' languages, the journal and counters in PostgreSQL, shared by replicas (`--store`); unset: in the data folder"),
-    ("ATAZAN_STORE_QUEUE", "store_queue", "state writes a PostgreSQL store queues while the database is slow or away; beyond it they are dropped and counted (default 10000)"),
-    ("TELOXIDE_TOKEN", "telegram.token", "the bot token from @BotFather; without it `atazan` opens the terminal chat"),
-    ("TELOXIDE_API_URL", "telegram.api_url", "the Bot API base URL (default https://api.telegram.org; tests use a loopback server)"),
-    ("ATAZAN_ADMINS", "telegram.admins", "Telegram user ids of operators, comma-separated: /reload, /unanswered, /stats, content alerts"),
-    ("ATAZAN_API_TIMEOUT", "telegram.timeout_secs", "seconds to wait for a Bot API answer before trying again; long polls ask Telegram for 7 s less (default 17)"),
-    ("ATAZAN_DEFAULT_LANG", "telegram.default_lang", "kk, ru or en: the language for users whose Telegram language is none of these (default kk)"),
-    ("ATAZAN_WEBHOOK_URL", "webhook.url", "public HTTPS URL for webhook mode (`--webhook-url`); unset: long polling"),
-    ("ATAZAN_LISTEN", "webhook.listen", "address the webhook server listens on (`--listen`, default 0.0.0.0:8080)"),
-    ("ATAZAN_WEBHOOK_SECRET", "webhook.secret", "the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default: random per start)"),
-    ("ATAZAN_HTTP", "http.listen", "address of /healthz and /metrics (default 127.0.0.1:9464; `off` disables)"),
-    ("ATAZAN_FLOOD_MESSAGES", "limits.flood_messages", "messages a user may send per window before being asked to slow down (default 8)"),
-    ("ATAZAN_FLOOD_SECONDS", "limits.flood_seconds", "the flood window in seconds (default 10)"),
-    ("ATAZAN_THROTTLE", "limits.throttle", "on/off: keep Telegram's outgoing limits (30 messages/s, 1/s per chat; default on)"),
-    ("ATAZAN_RETENTION_DAYS", "journal.retention_days", "days unanswered questions and feedback are kept (default 90)"),
-    ("ATAZAN_RETENTION_ENTRIES", "journal.max_entries", "most unanswered questions and feedback kept (default 10000)"),
-    ("ATAZAN_OPERATOR", "operator.name", "who runs this bot, shown in /about (for example an NGO's name and contact); unset: /about says the operator is not named"),
-    ("ATAZAN_OFFICIAL", "operator.official", "on/off: /about says the bot is an official channel of its operator (default off: not an official channel)"),
-    ("ATAZAN_WATCH", "reload.watch", "on/off: reload when files in the content folder change (default on)"),
+/// One setting, declared once: its environment variable, its key in the
+/// TOML file, what it does (the README's configuration table and `atazan
+/// config` list these), and how a value of the variable is applied.
+#[derive(Clone, Copy)]
+pub struct Setting {
+    /// The environment variable.
+    pub var: &'static str,
+    /// The key in the TOML file (`section.key`); empty when there is none.
+    pub key: &'static str,
+    /// What it sets, and its default.
+    pub doc: &'static str,
+    /// Applies a value of the variable, or says what is wrong with it.
+    apply: fn(&mut Config, &str) -> Result<(), String>,
+}
+
+impl std::fmt::Debug for Setting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setting")
+            .field("var", &self.var)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every setting atazan reads from the environment.
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        var: "ATAZAN_CONFIG",
+        key: "",
+        doc: "the TOML configuration file (optional)",
+        // Read by [`Config::load`] before the file it names.
+        apply: |_, _| Ok(()),
+    },
+    Setting {
+        var: "ATAZAN_CONTENT",
+        key: "content",
+        doc: "the content folder (`--content`)",
+        apply: |c, v| {
+            c.content = PathBuf::from(v);
+            Ok(())
+        },
+    },
+    Setting {
+        var: "ATAZAN_DATA",
+        key: "data",
+        doc: "the data folder: sled knowledge base, user languages, journal (`--data`)",
+        apply: |c, v| {
+            c.data = PathBuf::from(v);
+            Ok(())
+        },
+    },
+    Setting {
+        var: "ATAZAN_STORE",
+        key: "store",
+        doc: "postgres://user:password@host:port/db: users' languages, the journal and counters in PostgreSQL, shared by replicas (`--store`); unset: in the data folder",
+        apply: |c, v| {
+            c.store = Some(v.trim().to_string());
+            Ok(())
+        },
+    },
+    Setting {
+        var: "ATAZAN_STORE_QUEUE",
+        key: "store_queue",
+        doc: "state writes a PostgreSQL store queues while the database is slow or away; beyond it they are dropped and counted (default 10000)",
+        apply: |c, v| parsed(v, "is not a whole number").map(|n| c.store_queue = n),
+    },
+    Setting {
+        var: "TELOXIDE_TOKEN",
+        key: "telegram.token",
+        doc: "the bot token from @BotFather; without it `atazan` opens the terminal chat",
+        apply: |c, v| {
+            c.telegram.token = Some(v.trim().to_string());
+            Ok(())
+        },
+    },
+    Setting {
+        var: "TELOXIDE_API_URL",
+        key: "telegram.api_url",
+        doc: "the Bot API base URL (default https://api.telegram.org; tests use a loopback server)",
+        apply: |c, v| url(v, "is not an http(s):// URL").map(|u| c.telegram.api_url = Some(u)),
+    },
+    Setting {
+        var: "ATAZAN_ADMINS",
+        key: "telegram.admins",
+        doc: "Telegram user ids of operators, comma-separated: /reload, /unanswered, /stats, content alerts",
+        apply: |c, v| parse_admins(v).map(|ids| c.telegram.admins = ids),
+    },
+    Setting {
+        var: "ATAZAN_API_TIMEOUT",
+        key: "telegram.timeout_secs",
+        doc: "seconds to wait for a Bot API answer before trying again; long polls ask Telegram for 7 s less (default 17)",
+        apply: |c, v| {
+            parsed(v, "is not a whole number of seconds").map(|n| c.telegram.timeout_secs = n)
+        },
+    },
+    Setting {
+        var: "ATAZAN_DEFAULT_LANG",
+        key: "telegram.default_lang",
+        doc: "kk, ru or en: the language for users whose Telegram language is none of these (default kk)",
+        apply: |c, v| parsed(v, "use kk, ru or en").map(|l| c.telegram.default_lang = l),
+    },
+    Setting {
+        var: "ATAZAN_WEBHOOK_URL",
+        key: "webhook.url",
+        doc: "public HTTPS URL for webhook mode (`--webhook-url`); unset: long polling",
+        apply: |c, v| url(v, "is not an https:// URL").map(|u| c.webhook.url = Some(u)),
+    },
+    Setting {
+        var: "ATAZAN_LISTEN",
+        key: "webhook.listen",
+        doc: "address the webhook server listens on (`--listen`, default 0.0.0.0:8080)",
+        apply: |c, v| {
+            parsed(v, "is not an address like 0.0.0.0:8080").map(|a| c.webhook.listen = a)
+        },
+    },
+    Setting {
+        var: "ATAZAN_WEBHOOK_SECRET",
+        key: "webhook.secret",
+        doc: "the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default: random per start)",
+        apply: |c, v| {
+            c.webhook.secret = Some(v.to_string());
+            Ok(())
+        },
+    },
+    Setting {
+        var: "ATAZAN_HTTP",
+        key: "http.listen",
+        doc: "address of /healthz and /metrics (default 127.0.0.1:9464; `off` disables)",
+        apply: |c, v| {
+            c.http.listen = match v.trim() {
+                "off" | "none" | "false" | "0" => None,
+                addr => Some(parsed(addr, "is not an address like 127.0.0.1:9464 (or `off`)")?),
+            };
+            Ok(())
+        },
+    },
+    Setting {
+        var: "ATAZAN_FLOOD_MESSAGES",
+        key: "limits.flood_messages",
+        doc: "messages a user may send per window before being asked to slow down (default 8)",
+        apply: |c, v| parsed(v, "is not a whole number").map(|n| c.limits.flood_messages = n),
+    },
+    Setting {
+        var: "ATAZAN_FLOOD_SECONDS",
+        key: "limits.flood_seconds",
+        doc: "the flood window in seconds (default 10)",
+        apply: |c, v| parsed(v, "is not a whole number").map(|n| c.limits.flood_seconds = n),
+    },
+    Setting {
+        var: "ATAZAN_THROTTLE",
+        key: "limits.throttle",
+        doc: "on/off: keep Telegram's outgoing limits (30 messages/s, 1/s per chat; default on)",
+        apply: |c, v| switch(v).map(|b| c.limits.throttle = b),
+    },
+    Setting {
+        var: "ATAZAN_RETENTION_DAYS",
+        key: "journal.retention_days",
+        doc: "days unanswered questions and feedback are kept (default 90)",
+        apply: |c, v| {
+            parsed(v, "is not a whole number of days").map(|n| c.journal.retention_days = n)
+        },
+    },
+    Setting {
+        var: "ATAZAN_RETENTION_ENTRIES",
+        key: "journal.max_entries",
+        doc: "most unanswered questions and feedback kept (default 10000)",
+        apply: |c, v| parsed(v, "is not a whole number").map(|n| c.journal.max_entries = n),
+    },
+    Setting {
+        var: "ATAZAN_OPERATOR",
+        key: "operator.name",
+        doc: "who runs this bot, shown in /about (for example an NGO's name and contact); unset: /about says the operator is not named",
+        apply: |c, v| {
+            let v = v.trim().to_string();
+            c.operator.name = (!v.is_empty()).then_some(v);
+            Ok(())
+        },
+    },
+    Setting {
+        var: "ATAZAN_OFFICIAL",
+        key: "operator.official",
+        doc: "on/off: /about says the bot is an official channel of its operator (default off: not an official channel)",
+        apply: |c, v| switch(v).map(|b| c.operator.official = b),
+    },
+    Setting {
+        var: "ATAZAN_WATCH",
+        key: "reload.watch",
+        doc: "on/off: reload when files in the content folder change (default on)",
+        apply: |c, v| switch(v).map(|b| c.reload.watch = b),
+    },
 ];
 
 /// The effective configuration.
@@ -121,7 +287,7 @@ pub struct Telegram {
     /// The bot token.
     pub token: Option<String>,
     /// The Bot API base URL.
-    pub api_url: Option<String>,
+    pub api_url: Option<url::Url>,
     /// Operators' Telegram user ids.
     pub admins: Vec<u64>,
     /// The interface language when Telegram's is not kk, ru or en.
@@ -136,7 +302,7 @@ pub struct Telegram {
 #[serde(deny_unknown_fields, default)]
 pub struct Webhook {
     /// The public HTTPS URL; none means long polling.
-    pub url: Option<String>,
+    pub url: Option<url::Url>,
     /// The local address to listen on.
     pub listen: SocketAddr,
     /// The secret token Telegram echoes in every request.
@@ -159,14 +325,19 @@ mod listen_or_off {
     use serde::{de::Error, Deserialize, Deserializer, Serializer};
     use std::net::SocketAddr;
 
-    pub(super) fn serialize<S: Serializer>(v: &Option<SocketAddr>, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(
+        v: &Option<SocketAddr>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match v {
             Some(addr) => s.collect_str(addr),
             None => s.serialize_str("off"),
         }
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<SocketAddr>, D::Error> {
         let s = String::deserialize(d)?;
         match s.trim() {
             "off" | "none" | "false" | "0" => Ok(None),
@@ -338,88 +509,16 @@ impl Config {
         &mut self,
         env: &impl Fn(&str) -> Option<String>,
     ) -> Result<(), ConfigError> {
-        // An empty variable counts as unset: `FOO= atazan` is how shells unset.
-        let get = |var: &str| env(var).filter(|v| !v.trim().is_empty());
-        if let Some(v) = get("ATAZAN_CONTENT") {
-            self.content = PathBuf::from(v);
-        }
-        if let Some(v) = get("ATAZAN_DATA") {
-            self.data = PathBuf::from(v);
-        }
-        if let Some(v) = get("ATAZAN_STORE") {
-            self.store = Some(v.trim().to_string());
-        }
-        if let Some(v) = get("ATAZAN_STORE_QUEUE") {
-            self.store_queue = parse_var("ATAZAN_STORE_QUEUE", &v, "is not a whole number")?;
-        }
-        if let Some(v) = get("TELOXIDE_TOKEN") {
-            self.telegram.token = Some(v.trim().to_string());
-        }
-        if let Some(v) = get("TELOXIDE_API_URL") {
-            self.telegram.api_url = Some(v);
-        }
-        if let Some(v) = get("ATAZAN_ADMINS") {
-            self.telegram.admins = parse_admins(&v).map_err(|problem| ConfigError::Var {
-                var: "ATAZAN_ADMINS",
-                value: v.clone(),
+        for setting in SETTINGS {
+            // An empty variable counts as unset: `FOO= atazan` is how shells unset.
+            let Some(value) = env(setting.var).filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
+            (setting.apply)(self, &value).map_err(|problem| ConfigError::Var {
+                var: setting.var,
+                value,
                 problem,
             })?;
-        }
-        if let Some(v) = get("ATAZAN_API_TIMEOUT") {
-            self.telegram.timeout_secs =
-                parse_var("ATAZAN_API_TIMEOUT", &v, "is not a whole number of seconds")?;
-        }
-        if let Some(v) = get("ATAZAN_DEFAULT_LANG") {
-            self.telegram.default_lang = parse_var("ATAZAN_DEFAULT_LANG", &v, "use kk, ru or en")?;
-        }
-        if let Some(v) = get("ATAZAN_OPERATOR") {
-            let v = v.trim().to_string();
-            self.operator.name = (!v.is_empty()).then_some(v);
-        }
-        if let Some(v) = get("ATAZAN_OFFICIAL") {
-            self.operator.official = parse_switch("ATAZAN_OFFICIAL", &v)?;
-        }
-        if let Some(v) = get("ATAZAN_WEBHOOK_URL") {
-            self.webhook.url = Some(v);
-        }
-        if let Some(v) = get("ATAZAN_LISTEN") {
-            self.webhook.listen =
-                parse_var("ATAZAN_LISTEN", &v, "is not an address like 0.0.0.0:8080")?;
-        }
-        if let Some(v) = get("ATAZAN_WEBHOOK_SECRET") {
-            self.webhook.secret = Some(v);
-        }
-        if let Some(v) = get("ATAZAN_HTTP") {
-            self.http.listen = match v.trim() {
-                "off" | "none" | "false" | "0" => None,
-                addr => Some(parse_var(
-                    "ATAZAN_HTTP",
-                    addr,
-                    "is not an address like 127.0.0.1:9464 (or `off`)",
-                )?),
-            };
-        }
-        if let Some(v) = get("ATAZAN_FLOOD_MESSAGES") {
-            self.limits.flood_messages =
-                parse_var("ATAZAN_FLOOD_MESSAGES", &v, "is not a whole number")?;
-        }
-        if let Some(v) = get("ATAZAN_FLOOD_SECONDS") {
-            self.limits.flood_seconds =
-                parse_var("ATAZAN_FLOOD_SECONDS", &v, "is not a whole number")?;
-        }
-        if let Some(v) = get("ATAZAN_THROTTLE") {
-            self.limits.throttle = parse_switch("ATAZAN_THROTTLE", &v)?;
-        }
-        if let Some(v) = get("ATAZAN_RETENTION_DAYS") {
-            self.journal.retention_days =
-                parse_var("ATAZAN_RETENTION_DAYS", &v, "is not a whole number of days")?;
-        }
-        if let Some(v) = get("ATAZAN_RETENTION_ENTRIES") {
-            self.journal.max_entries =
-                parse_var("ATAZAN_RETENTION_ENTRIES", &v, "is not a whole number")?;
-        }
-        if let Some(v) = get("ATAZAN_WATCH") {
-            self.reload.watch = parse_switch("ATAZAN_WATCH", &v)?;
         }
         Ok(())
     }
@@ -567,28 +666,22 @@ pub fn mask_store(url: &str) -> String {
     }
 }
 
-fn parse_var<T: std::str::FromStr>(
-    var: &'static str,
-    value: &str,
-    problem: &str,
-) -> Result<T, ConfigError> {
-    value.trim().parse().map_err(|_| ConfigError::Var {
-        var,
-        value: value.to_string(),
-        problem: problem.to_string(),
-    })
+/// A value that parses as `T` (a number, an address, a language), or
+/// `problem`.
+fn parsed<T: std::str::FromStr>(value: &str, problem: &str) -> Result<T, String> {
+    value.trim().parse().map_err(|_| problem.to_string())
 }
 
-fn parse_switch(var: &'static str, value: &str) -> Result<bool, ConfigError> {
+fn switch(value: &str) -> Result<bool, String> {
     match value.trim().to_ascii_lowercase().as_str() {
         "on" | "true" | "yes" | "1" => Ok(true),
         "off" | "false" | "no" | "0" => Ok(false),
-        _ => Err(ConfigError::Var {
-            var,
-            value: value.to_string(),
-            problem: "is not on or off".into(),
-        }),
+        _ => Err("is not on or off".into()),
     }
+}
+
+fn url(value: &str, problem: &str) -> Result<url::Url, String> {
+    url::Url::parse(value.trim()).map_err(|_| problem.to_string())
 }
 
 fn parse_admins(value: &str) -> Result<Vec<u64>, String> {
@@ -602,16 +695,9 @@ fn parse_admins(value: &str) -> Result<Vec<u64>, String> {
         .collect()
 }
 
-fn check_url(what: &str, url: &str, https: bool) -> Result<(), ConfigError> {
-    let scheme_ok = if https {
-        url.starts_with("https://")
-    } else {
-        url.starts_with("https://") || url.starts_with("http://")
-    };
-    let host_ok = url
-        .split_once("://")
-        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
-    if scheme_ok && host_ok {
+fn check_url(what: &str, url: &url::Url, https: bool) -> Result<(), ConfigError> {
+    let scheme_ok = url.scheme() == "https" || (!https && url.scheme() == "http");
+    if scheme_ok && url.has_host() {
         Ok(())
     } else {
         Err(ConfigError::Conflict(format!(

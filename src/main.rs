@@ -41,7 +41,7 @@ enum Command {
         /// Webhook mode: the public HTTPS URL Telegram posts updates to (also
         /// ATAZAN_WEBHOOK_URL).
         #[arg(long, value_name = "URL")]
-        webhook_url: Option<String>,
+        webhook_url: Option<url::Url>,
         /// Webhook mode: the local address to listen on [default:
         /// 0.0.0.0:8080; also ATAZAN_LISTEN].
         #[arg(long, value_name = "ADDR")]

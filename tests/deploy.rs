@@ -269,7 +269,7 @@ fn config_shows_every_setting_with_the_token_masked() {
     assert!(out.ok(), "{}", out.stderr);
     assert!(!out.stdout.contains("VERY-SECRET-TOKEN"), "{}", out.stdout);
     assert!(out.stdout.contains("admins = [11, 22]"), "{}", out.stdout);
-    for (var, _, _) in atazan::config::VARIABLES {
+    for atazan::config::Setting { var, .. } in atazan::config::SETTINGS {
         assert!(out.stdout.contains(var), "{var} is listed");
     }
 }
@@ -301,7 +301,7 @@ fn the_readme_documents_every_variable() {
     let readme =
         std::fs::read_to_string(common::real_content().parent().unwrap().join("README.md"))
             .unwrap();
-    for (var, key, _) in atazan::config::VARIABLES {
+    for atazan::config::Setting { var, key, .. } in atazan::config::SETTINGS {
         assert!(
             readme.contains(&format!("| `{var}` |")),
             "README's configuration table lacks {var}"

@@ -55,16 +55,6 @@ pub enum BotError {
     /// No token.
     #[error("TELOXIDE_TOKEN is not set: create a bot with @BotFather in Telegram, then run `TELOXIDE_TOKEN=<token> atazan run` (or use `atazan chat` without Telegram)")]
     NoToken,
-    /// A URL setting does not parse.
-    #[error("{what}: `{url}` is not a valid URL: {source}")]
-    Url {
-        /// Which setting.
-        what: &'static str,
-        /// Its value.
-        url: String,
-        /// The cause.
-        source: url::ParseError,
-    },
     /// Telegram refused the token or could not be reached at start-up.
     #[error("the Bot API did not answer getMe: {0} (check TELOXIDE_TOKEN and the network)")]
     Connect(teloxide::RequestError),
@@ -92,12 +82,7 @@ pub fn bot(config: &Config) -> Result<Bot, BotError> {
         .unwrap_or_default();
     let mut bot = Bot::with_client(token, client);
     if let Some(url) = &config.telegram.api_url {
-        let parsed = url.parse().map_err(|source| BotError::Url {
-            what: "TELOXIDE_API_URL",
-            url: url.clone(),
-            source,
-        })?;
-        bot = bot.set_api_url(parsed);
+        bot = bot.set_api_url(url.clone());
     }
     Ok(bot)
 }

@@ -54,22 +54,17 @@ pub async fn by_webhook<B: Api>(
     api: B,
     dispatcher: &mut Dispatcher<B, HandlerError, DefaultKey>,
     config: &Config,
-    url: &str,
+    url: &url::Url,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), BotError> {
     let listen = config.webhook.listen;
-    let parsed: url::Url = url.parse().map_err(|source| BotError::Url {
-        what: "ATAZAN_WEBHOOK_URL",
-        url: url.to_string(),
-        source,
-    })?;
     let tcp = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|source| BotError::Listen {
             addr: listen,
             source,
         })?;
-    let mut options = webhooks::Options::new(listen, parsed);
+    let mut options = webhooks::Options::new(listen, url.clone());
     if let Some(secret) = &config.webhook.secret {
         options = options.secret_token(secret.clone());
     }

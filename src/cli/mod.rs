@@ -98,13 +98,13 @@ pub fn show_config(config: &Config) -> Result<ExitCode> {
     )?;
     write!(out, "{}", config.to_toml())?;
     writeln!(out, "\n# environment variables")?;
-    for (var, key, what) in atazan::config::VARIABLES {
+    for atazan::config::Setting { var, key, doc, .. } in atazan::config::SETTINGS {
         let set = if std::env::var_os(var).is_some() {
             "set"
         } else {
             "unset"
         };
-        writeln!(out, "# {var:<26} {key:<24} {set:<6} {what}")?;
+        writeln!(out, "# {var:<26} {key:<24} {set:<6} {doc}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -21,9 +21,9 @@ pub use facts::{Edition, Fact, FactStatus, SourceDate};
 pub use files::{ContentFiles, ReadError};
 
 use crate::lang::PerLang;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use serde::{Deserialize, Serialize};
 
 /// The topic ids the product promises (SPEC): other tools depend on them.
 pub const REQUIRED_TOPICS: [&str; 8] = [

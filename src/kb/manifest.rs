@@ -457,25 +457,25 @@ mod tests {
     #[test]
     fn contents_compared_as_values_and_manifests_by_hash_agree() {
         let old = real();
-        let variants: Vec<Box<dyn Fn(&mut Content)>> = vec![
-            Box::new(|_| {}),
-            Box::new(|c| {
+        let variants: Vec<fn(&mut Content)> = vec![
+            |_| {},
+            |c| {
                 c.passages.remove(0);
-            }),
-            Box::new(|c| c.passages[2].text.ru.body.push('!')),
-            Box::new(|c| c.passages[3].topic = "about".into()),
-            Box::new(|c| {
+            },
+            |c| c.passages[2].text.ru.body.push('!'),
+            |c| c.passages[3].topic = "about".into(),
+            |c| {
                 let mut p = c.passages[1].clone();
                 p.id = "a-new-passage".into();
                 c.passages.push(p);
-            }),
-            Box::new(|c| c.topics.swap(0, 1)),
-            Box::new(|c| c.subtopics[0].title.kk.push('.')),
-            Box::new(|c| c.sources[0].title.push('.')),
-            Box::new(|c| c.facts[0].text.push('.')),
-            Box::new(|c| c.edition.as_of = "2026-07-02".into()),
-            Box::new(|c| c.synonyms[0].core = !c.synonyms[0].core),
-            Box::new(|c| c.routing.out_of_scope.push("Narnia".into())),
+            },
+            |c| c.topics.swap(0, 1),
+            |c| c.subtopics[0].title.kk.push('.'),
+            |c| c.sources[0].title.push('.'),
+            |c| c.facts[0].text.push('.'),
+            |c| c.edition.as_of = "2026-07-02".into(),
+            |c| c.synonyms[0].core = !c.synonyms[0].core,
+            |c| c.routing.out_of_scope.push("Narnia".into()),
         ];
         for (i, change) in variants.iter().enumerate() {
             let mut new = old.clone();

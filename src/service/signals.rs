@@ -26,7 +26,10 @@ pub async fn wait_for_signal() {
 }
 
 /// Reloads on SIGHUP (`kill -HUP`, `systemctl reload`).
-pub(super) async fn reload_on_sighup(live: Arc<Live>, reports: mpsc::UnboundedSender<ReloadReport>) {
+pub(super) async fn reload_on_sighup(
+    live: Arc<Live>,
+    reports: mpsc::UnboundedSender<ReloadReport>,
+) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
