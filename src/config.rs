@@ -74,171 +74,31 @@ impl std::fmt::Debug for Setting {
 }
 
 /// Every setting atazan reads from the environment.
+#[rustfmt::skip] // One line a setting: the table reads as a table.
 pub const SETTINGS: &[Setting] = &[
-    Setting {
-        var: "ATAZAN_CONFIG",
-        key: "",
-        doc: "the TOML configuration file (optional)",
-        // Read by [`Config::load`] before the file it names.
-        apply: |_, _| Ok(()),
-    },
-    Setting {
-        var: "ATAZAN_CONTENT",
-        key: "content",
-        doc: "the content folder (`--content`)",
-        apply: |c, v| {
-            c.content = PathBuf::from(v);
-            Ok(())
-        },
-    },
-    Setting {
-        var: "ATAZAN_DATA",
-        key: "data",
-        doc: "the data folder: sled knowledge base, user languages, journal (`--data`)",
-        apply: |c, v| {
-            c.data = PathBuf::from(v);
-            Ok(())
-        },
-    },
-    Setting {
-        var: "ATAZAN_STORE",
-        key: "store",
-        doc: "postgres://user:password@host:port/db: users' languages, the journal and counters in PostgreSQL, shared by replicas (`--store`); unset: in the data folder",
-        apply: |c, v| {
-            c.store = Some(v.trim().to_string());
-            Ok(())
-        },
-    },
-    Setting {
-        var: "ATAZAN_STORE_QUEUE",
-        key: "store_queue",
-        doc: "state writes a PostgreSQL store queues while the database is slow or away; beyond it they are dropped and counted (default 10000)",
-        apply: |c, v| parsed(v, "is not a whole number").map(|n| c.store_queue = n),
-    },
-    Setting {
-        var: "TELOXIDE_TOKEN",
-        key: "telegram.token",
-        doc: "the bot token from @BotFather; without it `atazan` opens the terminal chat",
-        apply: |c, v| {
-            c.telegram.token = Some(v.trim().to_string());
-            Ok(())
-        },
-    },
-    Setting {
-        var: "TELOXIDE_API_URL",
-        key: "telegram.api_url",
-        doc: "the Bot API base URL (default https://api.telegram.org; tests use a loopback server)",
-        apply: |c, v| url(v, "is not an http(s):// URL").map(|u| c.telegram.api_url = Some(u)),
-    },
-    Setting {
-        var: "ATAZAN_ADMINS",
-        key: "telegram.admins",
-        doc: "Telegram user ids of operators, comma-separated: /reload, /unanswered, /stats, content alerts",
-        apply: |c, v| parse_admins(v).map(|ids| c.telegram.admins = ids),
-    },
-    Setting {
-        var: "ATAZAN_API_TIMEOUT",
-        key: "telegram.timeout_secs",
-        doc: "seconds to wait for a Bot API answer before trying again; long polls ask Telegram for 7 s less (default 17)",
-        apply: |c, v| {
-            parsed(v, "is not a whole number of seconds").map(|n| c.telegram.timeout_secs = n)
-        },
-    },
-    Setting {
-        var: "ATAZAN_DEFAULT_LANG",
-        key: "telegram.default_lang",
-        doc: "kk, ru or en: the language for users whose Telegram language is none of these (default kk)",
-        apply: |c, v| parsed(v, "use kk, ru or en").map(|l| c.telegram.default_lang = l),
-    },
-    Setting {
-        var: "ATAZAN_WEBHOOK_URL",
-        key: "webhook.url",
-        doc: "public HTTPS URL for webhook mode (`--webhook-url`); unset: long polling",
-        apply: |c, v| url(v, "is not an https:// URL").map(|u| c.webhook.url = Some(u)),
-    },
-    Setting {
-        var: "ATAZAN_LISTEN",
-        key: "webhook.listen",
-        doc: "address the webhook server listens on (`--listen`, default 0.0.0.0:8080)",
-        apply: |c, v| {
-            parsed(v, "is not an address like 0.0.0.0:8080").map(|a| c.webhook.listen = a)
-        },
-    },
-    Setting {
-        var: "ATAZAN_WEBHOOK_SECRET",
-        key: "webhook.secret",
-        doc: "the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default: random per start)",
-        apply: |c, v| {
-            c.webhook.secret = Some(v.to_string());
-            Ok(())
-        },
-    },
-    Setting {
-        var: "ATAZAN_HTTP",
-        key: "http.listen",
-        doc: "address of /healthz and /metrics (default 127.0.0.1:9464; `off` disables)",
-        apply: |c, v| {
-            c.http.listen = match v.trim() {
-                "off" | "none" | "false" | "0" => None,
-                addr => Some(parsed(addr, "is not an address like 127.0.0.1:9464 (or `off`)")?),
-            };
-            Ok(())
-        },
-    },
-    Setting {
-        var: "ATAZAN_FLOOD_MESSAGES",
-        key: "limits.flood_messages",
-        doc: "messages a user may send per window before being asked to slow down (default 8)",
-        apply: |c, v| parsed(v, "is not a whole number").map(|n| c.limits.flood_messages = n),
-    },
-    Setting {
-        var: "ATAZAN_FLOOD_SECONDS",
-        key: "limits.flood_seconds",
-        doc: "the flood window in seconds (default 10)",
-        apply: |c, v| parsed(v, "is not a whole number").map(|n| c.limits.flood_seconds = n),
-    },
-    Setting {
-        var: "ATAZAN_THROTTLE",
-        key: "limits.throttle",
-        doc: "on/off: keep Telegram's outgoing limits (30 messages/s, 1/s per chat; default on)",
-        apply: |c, v| switch(v).map(|b| c.limits.throttle = b),
-    },
-    Setting {
-        var: "ATAZAN_RETENTION_DAYS",
-        key: "journal.retention_days",
-        doc: "days unanswered questions and feedback are kept (default 90)",
-        apply: |c, v| {
-            parsed(v, "is not a whole number of days").map(|n| c.journal.retention_days = n)
-        },
-    },
-    Setting {
-        var: "ATAZAN_RETENTION_ENTRIES",
-        key: "journal.max_entries",
-        doc: "most unanswered questions and feedback kept (default 10000)",
-        apply: |c, v| parsed(v, "is not a whole number").map(|n| c.journal.max_entries = n),
-    },
-    Setting {
-        var: "ATAZAN_OPERATOR",
-        key: "operator.name",
-        doc: "who runs this bot, shown in /about (for example an NGO's name and contact); unset: /about says the operator is not named",
-        apply: |c, v| {
-            let v = v.trim().to_string();
-            c.operator.name = (!v.is_empty()).then_some(v);
-            Ok(())
-        },
-    },
-    Setting {
-        var: "ATAZAN_OFFICIAL",
-        key: "operator.official",
-        doc: "on/off: /about says the bot is an official channel of its operator (default off: not an official channel)",
-        apply: |c, v| switch(v).map(|b| c.operator.official = b),
-    },
-    Setting {
-        var: "ATAZAN_WATCH",
-        key: "reload.watch",
-        doc: "on/off: reload when files in the content folder change (default on)",
-        apply: |c, v| switch(v).map(|b| c.reload.watch = b),
-    },
+    // Read by [`Config::load`] before the file it names.
+    Setting { var: "ATAZAN_CONFIG", key: "", doc: "the TOML configuration file (optional)", apply: |_, _| Ok(()) },
+    Setting { var: "ATAZAN_CONTENT", key: "content", doc: "the content folder (`--content`)", apply: |c, v| { c.content = PathBuf::from(v); Ok(()) } },
+    Setting { var: "ATAZAN_DATA", key: "data", doc: "the data folder: sled knowledge base, user languages, journal (`--data`)", apply: |c, v| { c.data = PathBuf::from(v); Ok(()) } },
+    Setting { var: "ATAZAN_STORE", key: "store", doc: "postgres://user:password@host:port/db: users' languages, the journal and counters in PostgreSQL, shared by replicas (`--store`); unset: in the data folder", apply: |c, v| { c.store = Some(v.trim().to_string()); Ok(()) } },
+    Setting { var: "ATAZAN_STORE_QUEUE", key: "store_queue", doc: "state writes a PostgreSQL store queues while the database is slow or away; beyond it they are dropped and counted (default 10000)", apply: |c, v| parsed(v, "is not a whole number").map(|n| c.store_queue = n) },
+    Setting { var: "TELOXIDE_TOKEN", key: "telegram.token", doc: "the bot token from @BotFather; without it `atazan` opens the terminal chat", apply: |c, v| { c.telegram.token = Some(v.trim().to_string()); Ok(()) } },
+    Setting { var: "TELOXIDE_API_URL", key: "telegram.api_url", doc: "the Bot API base URL (default https://api.telegram.org; tests use a loopback server)", apply: |c, v| url(v, "is not an http(s):// URL").map(|u| c.telegram.api_url = Some(u)) },
+    Setting { var: "ATAZAN_ADMINS", key: "telegram.admins", doc: "Telegram user ids of operators, comma-separated: /reload, /unanswered, /stats, content alerts", apply: |c, v| parse_admins(v).map(|ids| c.telegram.admins = ids) },
+    Setting { var: "ATAZAN_API_TIMEOUT", key: "telegram.timeout_secs", doc: "seconds to wait for a Bot API answer before trying again; long polls ask Telegram for 7 s less (default 17)", apply: |c, v| { parsed(v, "is not a whole number of seconds").map(|n| c.telegram.timeout_secs = n) } },
+    Setting { var: "ATAZAN_DEFAULT_LANG", key: "telegram.default_lang", doc: "kk, ru or en: the language for users whose Telegram language is none of these (default kk)", apply: |c, v| parsed(v, "use kk, ru or en").map(|l| c.telegram.default_lang = l) },
+    Setting { var: "ATAZAN_WEBHOOK_URL", key: "webhook.url", doc: "public HTTPS URL for webhook mode (`--webhook-url`); unset: long polling", apply: |c, v| url(v, "is not an https:// URL").map(|u| c.webhook.url = Some(u)) },
+    Setting { var: "ATAZAN_LISTEN", key: "webhook.listen", doc: "address the webhook server listens on (`--listen`, default 0.0.0.0:8080)", apply: |c, v| { parsed(v, "is not an address like 0.0.0.0:8080").map(|a| c.webhook.listen = a) } },
+    Setting { var: "ATAZAN_WEBHOOK_SECRET", key: "webhook.secret", doc: "the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default: random per start)", apply: |c, v| { c.webhook.secret = Some(v.to_string()); Ok(()) } },
+    Setting { var: "ATAZAN_HTTP", key: "http.listen", doc: "address of /healthz and /metrics (default 127.0.0.1:9464; `off` disables)", apply: |c, v| { c.http.listen = match v.trim() { "off" | "none" | "false" | "0" => None, addr => Some(parsed(addr, "is not an address like 127.0.0.1:9464 (or `off`)")?), }; Ok(()) } },
+    Setting { var: "ATAZAN_FLOOD_MESSAGES", key: "limits.flood_messages", doc: "messages a user may send per window before being asked to slow down (default 8)", apply: |c, v| parsed(v, "is not a whole number").map(|n| c.limits.flood_messages = n) },
+    Setting { var: "ATAZAN_FLOOD_SECONDS", key: "limits.flood_seconds", doc: "the flood window in seconds (default 10)", apply: |c, v| parsed(v, "is not a whole number").map(|n| c.limits.flood_seconds = n) },
+    Setting { var: "ATAZAN_THROTTLE", key: "limits.throttle", doc: "on/off: keep Telegram's outgoing limits (30 messages/s, 1/s per chat; default on)", apply: |c, v| switch(v).map(|b| c.limits.throttle = b) },
+    Setting { var: "ATAZAN_RETENTION_DAYS", key: "journal.retention_days", doc: "days unanswered questions and feedback are kept (default 90)", apply: |c, v| { parsed(v, "is not a whole number of days").map(|n| c.journal.retention_days = n) } },
+    Setting { var: "ATAZAN_RETENTION_ENTRIES", key: "journal.max_entries", doc: "most unanswered questions and feedback kept (default 10000)", apply: |c, v| parsed(v, "is not a whole number").map(|n| c.journal.max_entries = n) },
+    Setting { var: "ATAZAN_OPERATOR", key: "operator.name", doc: "who runs this bot, shown in /about (for example an NGO's name and contact); unset: /about says the operator is not named", apply: |c, v| { let v = v.trim().to_string(); c.operator.name = (!v.is_empty()).then_some(v); Ok(()) } },
+    Setting { var: "ATAZAN_OFFICIAL", key: "operator.official", doc: "on/off: /about says the bot is an official channel of its operator (default off: not an official channel)", apply: |c, v| switch(v).map(|b| c.operator.official = b) },
+    Setting { var: "ATAZAN_WATCH", key: "reload.watch", doc: "on/off: reload when files in the content folder change (default on)", apply: |c, v| switch(v).map(|b| c.reload.watch = b) },
 ];
 
 /// The effective configuration.

@@ -30,24 +30,10 @@ pub trait Api:
 {
 }
 
-impl<T> Api for T where
-    T: Requester<
-            Err = RequestError,
-            GetMe: Send + Sync,
-            SendMessage: Send + Sync,
-            EditMessageText: Send + Sync,
-            EditMessageReplyMarkup: Send + Sync,
-            AnswerCallbackQuery: Send + Sync,
-            AnswerInlineQuery: Send + Sync,
-            SetMyCommands: Send + Sync,
-            GetUpdates: Send,
-            DeleteWebhook: Send,
-        > + Clone
-        + Send
-        + Sync
-        + 'static
-{
-}
+// The two clients the bot runs with; the compiler checks each against the
+// bounds above.
+impl Api for Bot {}
+impl Api for teloxide::adaptors::Throttle<Bot> {}
 
 /// Why the Telegram front end could not start or run.
 #[derive(Debug, thiserror::Error)]
