@@ -32,9 +32,6 @@
 //! start, every 10% of the run, and its peak: flat memory means the last
 //! samples do not climb.
 
-#[path = "../tests/common/telegram.rs"]
-mod telegram;
-
 #[path = "../tests/common/postgres.rs"]
 #[allow(dead_code)] // The benchmark only starts and stops a cluster.
 mod pg_cluster;
@@ -44,12 +41,12 @@ mod pg_cluster;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use fake_bot_api::{Call, Chat, FakeApi, Options, User, TOKEN};
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use telegram::{Call, Chat, FakeApi, Options, User, TOKEN};
 
 /// Per-user state of the closed loop.
 struct Loop {

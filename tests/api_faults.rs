@@ -10,8 +10,8 @@
 mod common;
 
 use common::bot::{BotProcess, Setup};
-use common::telegram::{Chat, FakeApi, Fault, User};
 use common::ContentCopy;
+use fake_bot_api::{Chat, FakeApi, Fault, User};
 use std::time::{Duration, Instant};
 
 const FAULTS: [Fault; 4] = [

@@ -1,5 +1,5 @@
 //! The Telegram bot end to end: `atazan run` against an emulated Bot API on
-//! 127.0.0.1 (`tests/common/telegram.rs`), whole conversations asserted on
+//! 127.0.0.1 (the `fake-bot-api` crate), whole conversations asserted on
 //! what the fake server received.
 //!
 //! - /start → greeting and topic menu, in the user's Telegram language or
@@ -18,8 +18,8 @@ mod common;
 use atazan::screen::Action;
 use atazan::Lang;
 use common::bot::{BotProcess, Setup};
-use common::telegram::{Chat, FakeApi, Fault, Message, User, BOT_USERNAME};
 use common::ContentCopy;
+use fake_bot_api::{Chat, FakeApi, Fault, Message, User, BOT_USERNAME};
 use std::time::{Duration, Instant};
 
 fn start() -> (FakeApi, ContentCopy, BotProcess) {

@@ -5,8 +5,8 @@
 mod common;
 
 use common::bot::{free_port, BotProcess, Setup};
-use common::telegram::{Chat, FakeApi, User};
 use common::{atazan, run, ContentCopy};
+use fake_bot_api::{Chat, FakeApi, User};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};

@@ -11,8 +11,8 @@
 mod common;
 
 use common::bot::{free_port, BotProcess, Setup};
-use common::telegram::{FakeApi, User};
 use common::ContentCopy;
+use fake_bot_api::{FakeApi, User};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

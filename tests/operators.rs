@@ -13,8 +13,8 @@
 mod common;
 
 use common::bot::{signal, BotProcess, Setup};
-use common::telegram::{Chat, FakeApi, Message, User};
 use common::ContentCopy;
+use fake_bot_api::{Chat, FakeApi, Message, User};
 use std::time::{Duration, Instant};
 
 const PASSAGE: &str = "passages/kurultai/kurultai-size.md";
@@ -301,7 +301,7 @@ fn starting_on_a_broken_folder_serves_the_last_good_version_and_says_so() {
     // With no good version ever stored, the bot does not start.
     let fresh = ContentCopy::new();
     fresh.write(PASSAGE, std::fs::read_to_string(c.path(PASSAGE)).unwrap());
-    let out = common::bot::run_to_exit(&fake, &fresh, common::telegram::TOKEN);
+    let out = common::bot::run_to_exit(&fake, &fresh, fake_bot_api::TOKEN);
     assert!(!out.ok());
     assert!(out.stderr.contains("kurultai-size.md:2:"), "{}", out.stderr);
 }

@@ -1,4 +1,4 @@
-//! The emulated Bot API (`tests/common/telegram.rs`) against teloxide's real
+//! The emulated Bot API (the `fake-bot-api` crate) against teloxide's real
 //! `Bot`, so the other tests can trust what it answers.
 //!
 //! - `getMe` parses as teloxide's `Me`; `getWebhookInfo`, `setWebhook` and
@@ -19,7 +19,7 @@
 
 mod common;
 
-use common::telegram::{
+use fake_bot_api::{
     Call, Chat, FakeApi, Fault, Options, User, BOT_ID, BOT_USERNAME, MAX_TEXT, TOKEN,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,8 +1,8 @@
 //! `atazan run` as a child process against the fake Bot API: start it, talk
 //! to it as Telegram users, stop it with SIGTERM or kill it.
 
-use super::telegram::{Call, Chat, FakeApi, Message, User, TOKEN};
 use super::ContentCopy;
+use fake_bot_api::{Call, Chat, FakeApi, Message, User, TOKEN};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};

@@ -1,12 +1,11 @@
 //! Helpers shared by the integration tests: running the `atazan` binary with a
-//! deadline, copying the real content folder into a temporary directory, an
-//! emulated Telegram Bot API server ([`telegram`]), and `atazan run` as a
-//! child process against it ([`bot`]).
+//! deadline, copying the real content folder into a temporary directory, and
+//! `atazan run` as a child process ([`bot`]) against the emulated Telegram
+//! Bot API server of the `fake-bot-api` crate.
 #![allow(dead_code)] // Each test file uses its own subset.
 
 pub mod bot;
 pub mod postgres;
-pub mod telegram;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
