@@ -37,6 +37,8 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+mod common;
+
 /// Realistic questions: Kazakh in Cyrillic, in Latin letters and with Russian
 /// look-alike letters; Russian; English; typos, long rambling ones, off-topic
 /// ones, requests to take a side, emoji.
@@ -399,17 +401,9 @@ fn bench_build(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .without_plots()
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = common::criterion(Duration::from_secs(2));
     targets = bench_baseline, bench_answer, bench_build
 }
 

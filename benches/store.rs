@@ -26,6 +26,8 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod common;
+
 /// 2026-11-30 00:00 UTC.
 const T0: i64 = 1_795_996_800;
 
@@ -42,12 +44,22 @@ fn store(db: &sled::Db) -> SledStore {
     SledStore::open(db, Retention::default()).expect("store")
 }
 
+/// The time of the `i`th event: a thousand events a second.
+fn at(i: u64) -> i64 {
+    T0 + (i / 1000) as i64
+}
+
+/// The `i`th event of the mix: one question in ten unanswered.
 fn event(i: u64) -> QuestionEvent<'static> {
-    let unanswered = i.is_multiple_of(10);
+    question(i.is_multiple_of(10), at(i))
+}
+
+/// The referendum question, answered or not, asked `at`.
+fn question(unanswered: bool, at: i64) -> QuestionEvent<'static> {
     QuestionEvent {
         text: "сколько стоит провести референдум в Казахстане?",
         lang: Lang::Ru,
-        at: T0 + (i / 1000) as i64,
+        at,
         kind: if unanswered {
             Kind::Unknown
         } else {
@@ -92,17 +104,15 @@ fn bench_record(c: &mut Criterion) {
     c.bench_function("record/answered", |b| {
         b.iter(|| {
             i += 1;
-            let mut e = event(1);
-            e.at = T0 + (i / 1000) as i64;
-            s.record_question(black_box(&e)).unwrap();
+            s.record_question(black_box(&question(false, at(i))))
+                .unwrap();
         })
     });
     let mut i = 0u64;
     c.bench_function("record/unanswered", |b| {
         b.iter(|| {
             i += 1;
-            let mut e = event(0);
-            e.at = T0 + (i / 1000) as i64;
+            let e = question(true, at(i));
             s.record_question(black_box(&e)).unwrap();
             if i.is_multiple_of(10_000) {
                 s.prune(e.at).unwrap();
@@ -145,17 +155,9 @@ fn bench_record(c: &mut Criterion) {
     });
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3))
-        .without_plots()
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = common::criterion(Duration::from_secs(3));
     targets = bench_baseline, bench_mutex, bench_record
 }
 criterion_main!(benches);

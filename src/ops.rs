@@ -9,7 +9,8 @@ use crate::live::Live;
 use crate::metrics::{Metrics, CONTENT_TYPE};
 use crate::report;
 use crate::store::Store;
-use axum::extract::{ConnectInfo, Query, State as Shared};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State as Shared};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -155,25 +156,94 @@ fn failed(e: impl std::fmt::Display) -> Refused {
     Refused(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
 }
 
+/// A request for an operator report, from this machine, with its options
+/// read: every report handler takes one, so no report can leave out the
+/// loopback check. The checks run in the order the handlers' separate
+/// extractors ran them (peer, query, loopback, date), so a refused request
+/// gets the answer it got before.
+struct LocalReport {
+    since: Option<i64>,
+    top: Option<usize>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for LocalReport {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Query(q) = Query::<ReportQuery>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        local_only(&peer).map_err(IntoResponse::into_response)?;
+        let since = since(&q).map_err(IntoResponse::into_response)?;
+        Ok(LocalReport { since, top: q.top })
+    }
+}
+
 async fn unanswered(
     Shared(s): Shared<State>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Query(q): Query<ReportQuery>,
+    r: LocalReport,
 ) -> Result<Json<report::UnansweredReport>, Refused> {
-    local_only(&peer)?;
-    let entries = s.store.journal(since(&q)?).map_err(failed)?;
+    let entries = s.store.journal(r.since).map_err(failed)?;
     Ok(Json(report::unanswered(
         &entries,
-        q.top.unwrap_or(usize::MAX),
+        r.top.unwrap_or(usize::MAX),
     )))
 }
 
 async fn stats(
     Shared(s): Shared<State>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Query(q): Query<ReportQuery>,
+    r: LocalReport,
 ) -> Result<Json<report::StatsReport>, Refused> {
-    local_only(&peer)?;
-    let days = s.store.stats(since(&q)?).map_err(failed)?;
+    let days = s.store.stats(r.since).map_err(failed)?;
     Ok(Json(report::stats(&days)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+
+    /// What a report request from `peer` for `uri` reads as: its options,
+    /// or the status it is refused with.
+    async fn read(peer: &str, uri: &str) -> Result<(Option<i64>, Option<usize>), StatusCode> {
+        let peer: SocketAddr = peer.parse().unwrap();
+        let request = Request::builder()
+            .uri(uri)
+            .extension(ConnectInfo(peer))
+            .body(())
+            .unwrap();
+        let (mut parts, ()) = request.into_parts();
+        LocalReport::from_request_parts(&mut parts, &())
+            .await
+            .map(|r| (r.since, r.top))
+            .map_err(|refused| refused.status())
+    }
+
+    #[tokio::test]
+    async fn reports_are_served_to_this_machine_only() {
+        assert_eq!(
+            read("127.0.0.1:9", "/ops/unanswered?top=3").await,
+            Ok((None, Some(3)))
+        );
+        assert_eq!(
+            read("127.0.0.1:9", "/ops/stats?since=2026-11-30").await,
+            Ok((crate::store::parse_date("2026-11-30"), None))
+        );
+        assert_eq!(
+            read("192.0.2.1:9", "/ops/stats").await,
+            Err(StatusCode::FORBIDDEN)
+        );
+        assert_eq!(
+            read("127.0.0.1:9", "/ops/stats?since=soon").await,
+            Err(StatusCode::BAD_REQUEST)
+        );
+        // The query is read before the peer is checked.
+        assert_eq!(
+            read("192.0.2.1:9", "/ops/unanswered?top=many").await,
+            Err(StatusCode::BAD_REQUEST)
+        );
+    }
 }

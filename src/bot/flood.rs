@@ -114,6 +114,13 @@ impl Flood {
 mod tests {
     use super::*;
 
+    /// `user` sends `n` messages at once, at `t`.
+    fn send(f: &Flood, user: u64, n: usize, t: Instant) {
+        for _ in 0..n {
+            f.check(user, t);
+        }
+    }
+
     #[test]
     fn a_burst_is_allowed_then_one_warning_then_silence() {
         let f = Flood::new(3, Duration::from_secs(10));
@@ -136,9 +143,7 @@ mod tests {
     fn other_users_are_not_slowed() {
         let f = Flood::new(2, Duration::from_secs(10));
         let t = Instant::now();
-        for _ in 0..10 {
-            f.check(1, t);
-        }
+        send(&f, 1, 10, t);
         assert_eq!(f.check(2, t), Verdict::Allow);
         assert_eq!(f.check(2, t), Verdict::Allow);
     }
@@ -147,9 +152,7 @@ mod tests {
     fn calm_restores_the_user_and_a_new_burst_is_warned_again() {
         let f = Flood::new(2, Duration::from_secs(10));
         let t = Instant::now();
-        for _ in 0..4 {
-            f.check(1, t);
-        }
+        send(&f, 1, 4, t);
         // One message's worth of time: one message allowed.
         let later = t + Duration::from_secs(5);
         assert_eq!(f.check(1, later), Verdict::Allow);

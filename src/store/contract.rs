@@ -54,6 +54,16 @@ pub const ALL: &[(&str, Check)] = &[
     ),
 ];
 
+/// Retention the prune checks count on: journal entries kept 90 days and
+/// `max_entries` at the most, counters 400 days.
+pub fn retention(max_entries: usize) -> Retention {
+    Retention {
+        max_age_days: 90,
+        max_entries,
+        stats_days: 400,
+    }
+}
+
 /// A question event of `kind` about the Kurultai's size.
 pub fn question(text: &str, kind: Kind, at: i64) -> QuestionEvent<'_> {
     let answered = kind.answered();
@@ -235,12 +245,7 @@ pub fn long_questions_are_cut(b: &dyn Backend) {
 
 /// Retention by age drops old journal entries and old days' counters.
 pub fn prune_drops_old_entries(b: &dyn Backend) {
-    let retention = Retention {
-        max_age_days: 90,
-        max_entries: 1000,
-        stats_days: 400,
-    };
-    let store = b.open(retention);
+    let store = b.open(retention(1000));
     let now = T0 + 1000 * DAY_SECS;
     for age_days in [500, 100, 91, 90, 10, 0] {
         let text = format!("{age_days} days old");
@@ -262,12 +267,7 @@ pub fn prune_drops_old_entries(b: &dyn Backend) {
 
 /// Retention by count keeps the newest entries.
 pub fn prune_keeps_the_newest_entries(b: &dyn Backend) {
-    let retention = Retention {
-        max_age_days: 90,
-        max_entries: 5,
-        stats_days: 400,
-    };
-    let store = b.open(retention);
+    let store = b.open(retention(5));
     for i in 0..12 {
         store
             .record_question(&question(&format!("q{i}"), Kind::Unknown, T0 + i))

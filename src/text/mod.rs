@@ -243,6 +243,23 @@ pub fn analyze_word(word: &str, lang: Lang) -> String {
     stem::stem_key(&lower, lang)
 }
 
+/// What the text modules' unit tests share.
+#[cfg(test)]
+mod test_util {
+    use std::fmt::Debug;
+
+    /// Asserts, pair by pair, that two spellings come out alike from `f`
+    /// (a key, a stem…): the word forms a search must bring together.
+    pub(super) fn assert_alike<T: PartialEq + Debug>(
+        f: impl Fn(&str) -> T,
+        pairs: &[(&str, &str)],
+    ) {
+        for &(a, b) in pairs {
+            assert_eq!(f(a), f(b), "{a}, {b}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

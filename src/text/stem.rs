@@ -49,37 +49,35 @@ pub fn terms_keyed(word: &str, key: &str, lang: Lang) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::test_util::assert_alike;
 
     #[test]
     fn russian_forms_meet() {
-        let k = stem_key("парламент", Lang::Ru);
-        assert_eq!(stem_key("парламенте", Lang::Ru), k);
-        assert_eq!(stem_key("парламента", Lang::Ru), k);
-        assert_eq!(
-            stem_key("референдуме", Lang::Ru),
-            stem_key("референдум", Lang::Ru)
+        assert_alike(
+            |w| stem_key(w, Lang::Ru),
+            &[
+                ("парламенте", "парламент"),
+                ("парламента", "парламент"),
+                ("референдуме", "референдум"),
+            ],
         );
     }
 
     #[test]
     fn english_forms_meet() {
-        assert_eq!(stem_key("deputies", Lang::En), stem_key("deputy", Lang::En));
-        assert_eq!(
-            stem_key("principles", Lang::En),
-            stem_key("principle", Lang::En)
-        );
-        assert_eq!(
-            stem_key("kazakhstan's", Lang::En),
-            stem_key("kazakhstan", Lang::En)
+        assert_alike(
+            |w| stem_key(w, Lang::En),
+            &[
+                ("deputies", "deputy"),
+                ("principles", "principle"),
+                ("kazakhstan's", "kazakhstan"),
+            ],
         );
     }
 
     #[test]
     fn kazakh_in_any_script() {
-        assert_eq!(
-            stem_key("құрылтайға", Lang::Kk),
-            stem_key("qūryltaiğa", Lang::Kk)
-        );
+        assert_alike(|w| stem_key(w, Lang::Kk), &[("құрылтайға", "qūryltaiğa")]);
     }
 
     #[test]

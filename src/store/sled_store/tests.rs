@@ -64,45 +64,28 @@ impl Backend for Folder {
     }
 }
 
-#[test]
-fn language_persists_across_reopen() {
-    contract::language_persists_across_reopen(&Folder::new());
+/// One test a contract function, each over a fresh data folder.
+macro_rules! contract_tests {
+    ($($check:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $check() {
+                contract::$check(&Folder::new());
+            }
+        )*
+    };
 }
 
-#[test]
-fn counters_merge_across_reopen() {
-    contract::counters_merge_across_reopen(&Folder::new());
-}
-
-#[test]
-fn journal_keeps_unanswered_and_dislikes_oldest_first() {
-    contract::journal_keeps_unanswered_and_dislikes_oldest_first(&Folder::new());
-}
-
-#[test]
-fn journal_sequence_continues_after_reopen() {
-    contract::journal_continues_after_reopen(&Folder::new());
-}
-
-#[test]
-fn long_questions_are_cut() {
-    contract::long_questions_are_cut(&Folder::new());
-}
-
-#[test]
-fn prune_drops_old_entries() {
-    contract::prune_drops_old_entries(&Folder::new());
-}
-
-#[test]
-fn prune_keeps_the_newest_entries() {
-    contract::prune_keeps_the_newest_entries(&Folder::new());
-}
-
-#[test]
-fn concurrent_recording_counts_exactly() {
-    contract::concurrent_recording_counts_exactly(&Folder::new());
-}
+contract_tests!(
+    language_persists_across_reopen,
+    counters_merge_across_reopen,
+    journal_keeps_unanswered_and_dislikes_oldest_first,
+    journal_continues_after_reopen,
+    long_questions_are_cut,
+    prune_drops_old_entries,
+    prune_keeps_the_newest_entries,
+    concurrent_recording_counts_exactly,
+);
 
 #[test]
 fn every_contract_function_runs_here() {
@@ -143,11 +126,7 @@ fn counters_stay_in_memory_until_the_interval_or_flush() {
 #[test]
 fn journal_len_follows_inserts_and_prunes() {
     let db = sled::Config::new().temporary(true).open().unwrap();
-    let retention = Retention {
-        max_age_days: 90,
-        max_entries: 5,
-        stats_days: 400,
-    };
+    let retention = contract::retention(5);
     let store = SledStore::open(&db, retention).unwrap();
     for i in 0..12 {
         store
