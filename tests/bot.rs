@@ -15,6 +15,7 @@
 
 mod common;
 
+use atazan::i18n::{t, Msg};
 use atazan::screen::Action;
 use atazan::Lang;
 use common::bot::{BotProcess, Setup};
@@ -35,6 +36,13 @@ fn start_with(setup: Setup) -> (FakeApi, ContentCopy, BotProcess) {
 
 fn text(m: &Message) -> String {
     m.plain().unwrap_or_default()
+}
+
+/// Asserts `m` shows the interface text `msg` in `lang`; a failure names
+/// `what` and the text shown.
+fn assert_shows(m: &Message, msg: Msg, lang: Lang, what: &str) {
+    let shown = text(m);
+    assert!(shown.contains(t(msg, lang)), "{what}: {shown}");
 }
 
 fn has_kazakh(s: &str) -> bool {
@@ -213,11 +221,7 @@ fn unknown_questions_get_an_honest_answer_and_the_topics() {
     let c = content();
     let user = User::new(12);
     let reply = bot.ask(&user, "погода в Алматы на выходные");
-    let shown = text(&reply);
-    assert!(
-        shown.contains(atazan::i18n::t(atazan::i18n::Msg::DontKnow, Lang::Ru)),
-        "{shown}"
-    );
+    assert_shows(&reply, Msg::DontKnow, Lang::Ru, "off-topic");
     assert_eq!(actions(&reply).len(), c.topics.len(), "the topic menu");
     // Asking how to vote gets the neutrality statement.
     let reply = bot.ask(&user, "how should I vote in the referendum?");
@@ -308,11 +312,7 @@ fn odd_input_gets_a_clear_answer_and_the_bot_stays_up() {
     assert!(!bot.stderr().contains("panicked"), "{}", bot.stderr());
     // Emoji alone has no language: the reply is in the user's.
     let reply = bot.ask(&user, "🤔🤔");
-    assert!(
-        text(&reply).contains(atazan::i18n::t(atazan::i18n::Msg::Empty, Lang::Ru)),
-        "{}",
-        text(&reply)
-    );
+    assert_shows(&reply, Msg::Empty, Lang::Ru, "emoji alone");
 }
 
 #[test]
@@ -335,16 +335,12 @@ fn language_choice_persists_across_a_restart() {
         bot.wait_call(mark, |c| c.is("editMessageText"));
         assert!(text(&bot.current(&picker))
             .contains(atazan::i18n::t(atazan::i18n::Msg::LangSwitched, Lang::Ru)));
-        let (status, log) = bot.terminate();
-        assert!(status.success(), "{status}\n{log}");
+        bot.stop_cleanly();
     }
     let bot = BotProcess::start(&fake, &content, Setup::default());
     let reply = bot.ask(&user, "/start");
-    assert!(
-        text(&reply).contains(atazan::i18n::t(atazan::i18n::Msg::Welcome, Lang::Ru)),
-        "the stored choice wins over Telegram's kk: {}",
-        text(&reply)
-    );
+    let why = "the stored choice wins over Telegram's kk";
+    assert_shows(&reply, Msg::Welcome, Lang::Ru, why);
 }
 
 #[test]
@@ -366,7 +362,7 @@ fn deep_links_open_a_topic_or_a_passage() {
     let reply = bot.ask(&user, &format!("/start {}", first.id));
     assert!(text(&reply).contains(&first.text.en.body));
     let reply = bot.ask(&user, "/start no-such-thing");
-    assert!(text(&reply).contains(atazan::i18n::t(atazan::i18n::Msg::Welcome, Lang::En)));
+    assert_shows(&reply, Msg::Welcome, Lang::En, "an unknown deep link");
 }
 
 #[test]
@@ -576,12 +572,12 @@ fn stickers_voice_and_photos_get_a_text_only_note_and_edits_are_answered_again()
         let mark = fake.mark();
         send(&fake, &user, &chat);
         let reply = bot.reply_in(chat.id, mark);
-        assert!(text(&reply).contains(atazan::i18n::t(atazan::i18n::Msg::TextOnly, Lang::Kk)));
+        assert_shows(&reply, Msg::TextOnly, Lang::Kk, "a sticker or voice");
     }
     let mark = fake.mark();
     fake.photo(&user, &chat, Some("мынаны қара"));
-    assert!(text(&bot.reply_in(chat.id, mark))
-        .contains(atazan::i18n::t(atazan::i18n::Msg::TextOnly, Lang::Kk)));
+    let reply = bot.reply_in(chat.id, mark);
+    assert_shows(&reply, Msg::TextOnly, Lang::Kk, "a photo");
 
     let asked = fake.message(&user, &chat, "погода");
     bot.reply_in(chat.id, 0);
@@ -781,8 +777,7 @@ fn sigterm_in_the_middle_of_a_burst_still_exits() {
     }
     // Busy answering: the shutdown must not be missed.
     bot.wait_call(0, |c| c.is("sendMessage") && c.ok());
-    let (status, log) = bot.terminate();
-    assert!(status.success(), "{status}\n{log}");
+    let log = bot.stop_cleanly();
     assert!(log.contains("flushing"), "{log}");
 }
 

@@ -42,6 +42,20 @@ impl Setup {
         self.args.push(a.into());
         self
     }
+
+    /// Webhook mode for `https://bot.example.org/tg`, listening on `port`
+    /// with `secret`; the start does not wait for a long poll.
+    pub fn webhook(self, port: u16, secret: &str) -> Setup {
+        Setup {
+            no_wait: true,
+            ..self
+        }
+        .env("ATAZAN_WEBHOOK_SECRET", secret)
+        .arg("--webhook-url")
+        .arg("https://bot.example.org/tg")
+        .arg("--listen")
+        .arg(&format!("127.0.0.1:{port}"))
+    }
 }
 
 /// Runs `atazan run` on `content` with `token` until it exits by itself: for
@@ -145,6 +159,21 @@ impl BotProcess {
         }
     }
 
+    /// Waits until something listens on `port`, failing the test if the bot
+    /// exited or `within` passed.
+    pub fn wait_listening(&self, port: u16, within: Duration) {
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            self.assert_running();
+            assert!(
+                started.elapsed() < within,
+                "nothing on {port}:\n{}",
+                self.stderr()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.lock().unwrap().as_ref().expect("running").id()
@@ -228,6 +257,15 @@ impl BotProcess {
         );
         thread::sleep(Duration::from_millis(50));
         (status, self.stderr())
+    }
+
+    /// Sends SIGTERM and asserts a clean exit: status 0, no panic in the log.
+    /// Returns the log.
+    pub fn stop_cleanly(self) -> String {
+        let (status, log) = self.terminate();
+        assert!(status.success(), "exit {status}:\n{log}");
+        assert!(!log.contains("panicked"), "{log}");
+        log
     }
 
     /// Kills the process at once (SIGKILL).
