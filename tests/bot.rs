@@ -498,12 +498,7 @@ fn inline_mode_shares_passages_in_the_querys_language() {
     let id = fake.inline_query(&user, "");
     bot.wait_call(mark, |c| c.is("answerInlineQuery"));
     let answer = fake.inline_answer(&id).unwrap();
-    let titles: Vec<&str> = answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["title"].as_str().unwrap())
-        .collect();
+    let titles = common::strings_of(&answer["results"], "title");
     let expected: Vec<&str> = c.topics.iter().map(|t| t.title.en.as_str()).collect();
     assert_eq!(titles, expected);
     // An off-topic query shares nothing.
@@ -539,9 +534,9 @@ fn groups_get_answers_only_when_they_address_the_bot() {
     );
     assert!(text(&reply).contains("145"), "{}", text(&reply));
     // A reply to the bot's message: answered.
-    let mark2 = fake.mark();
-    fake.reply_to_bot(&user, &group, "а вице-президент?", reply.message_id);
-    let answer = bot.reply_in(group.id, mark2);
+    let answer = bot.reply_after(group.id, || {
+        fake.reply_to_bot(&user, &group, "а вице-президент?", reply.message_id)
+    });
     assert!(
         text(&answer).to_lowercase().contains("вице-президент"),
         "{}",
@@ -569,26 +564,22 @@ fn stickers_voice_and_photos_get_a_text_only_note_and_edits_are_answered_again()
     let user = User::new(42).lang("kk");
     let chat = Chat::private(&user);
     for send in [FakeApi::sticker, FakeApi::voice] {
-        let mark = fake.mark();
-        send(&fake, &user, &chat);
-        let reply = bot.reply_in(chat.id, mark);
+        let reply = bot.reply_after(chat.id, || send(&fake, &user, &chat));
         assert_shows(&reply, Msg::TextOnly, Lang::Kk, "a sticker or voice");
     }
-    let mark = fake.mark();
-    fake.photo(&user, &chat, Some("мынаны қара"));
-    let reply = bot.reply_in(chat.id, mark);
+    let reply = bot.reply_after(chat.id, || fake.photo(&user, &chat, Some("мынаны қара")));
     assert_shows(&reply, Msg::TextOnly, Lang::Kk, "a photo");
 
     let asked = fake.message(&user, &chat, "погода");
     bot.reply_in(chat.id, 0);
-    let mark = fake.mark();
-    fake.edited(
-        &user,
-        &chat,
-        asked.message_id,
-        "Құрылтайда қанша депутат болады?",
-    );
-    let again = bot.reply_in(chat.id, mark);
+    let again = bot.reply_after(chat.id, || {
+        fake.edited(
+            &user,
+            &chat,
+            asked.message_id,
+            "Құрылтайда қанша депутат болады?",
+        );
+    });
     assert!(text(&again).contains("145"), "{}", text(&again));
     // Channel posts are ignored quietly.
     let before = fake.count("sendMessage");

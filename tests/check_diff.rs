@@ -14,9 +14,7 @@
 mod common;
 
 use atazan::kb::{Kb, Manifest};
-use common::{
-    atazan, first_passage, id_of, passage_files, run, run_args, ContentCopy, Holder, Run,
-};
+use common::{atazan, first_passage, id_of, passage_files, run, ContentCopy, Holder, Run};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -25,14 +23,7 @@ const NO_VERSION: &str = "no version in service yet (the bot has not run with th
 
 /// `atazan ask x` on the copy with its data folder.
 fn ask(c: &ContentCopy) -> Run {
-    run_args(&[
-        "--content",
-        c.dir.to_str().unwrap(),
-        "--data",
-        c.data().to_str().unwrap(),
-        "ask",
-        "x",
-    ])
+    run(c.atazan().args(["ask", "x"]), b"")
 }
 
 /// Stores the copy in its data folder the way the bot does, via `atazan ask`.

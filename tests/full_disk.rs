@@ -238,11 +238,8 @@ fn a_full_disk_costs_writes_not_answers_and_the_folder_reopens() {
     bot.stop_cleanly();
 
     // What was written after each recovery is on disk.
-    let out = common::atazan()
-        .arg("--data")
-        .arg(&data)
-        .arg("--content")
-        .arg(&content.dir)
+    let out = content
+        .atazan()
         .env("ATAZAN_HTTP", "off")
         .args(["unanswered", "--json"])
         .output()

@@ -144,15 +144,12 @@ fn postgres_unreachable_at_start_up_is_an_error_naming_atazan_store() {
     let content = ContentCopy::new();
     let url = format!("postgres://atazan:hunter2@127.0.0.1:{}/atazan", free_port());
     let out = run(
-        atazan()
+        content
+            .atazan()
             .env("TELOXIDE_TOKEN", "1:test")
             .env("TELOXIDE_API_URL", "http://127.0.0.1:9")
             .env("ATAZAN_STORE", &url)
             .env("ATAZAN_HTTP", "off")
-            .arg("--content")
-            .arg(&content.dir)
-            .arg("--data")
-            .arg(content.data())
             .arg("run"),
         b"",
     );
@@ -215,10 +212,10 @@ fn deliver(fake: &FakeApi, port: u16) {
 
 /// `text` from `user` through the replica on `port`; waits for the reply.
 fn ask(fake: &FakeApi, bot: &BotProcess, port: u16, user: &User, text: &str) -> Message {
-    let mark = fake.mark();
-    fake.message(user, &Chat::private(user), text);
-    deliver(fake, port);
-    bot.reply_in(user.id as i64, mark)
+    bot.reply_after(user.id as i64, || {
+        fake.message(user, &Chat::private(user), text);
+        deliver(fake, port);
+    })
 }
 
 #[test]

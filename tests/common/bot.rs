@@ -61,14 +61,10 @@ impl Setup {
 /// Runs `atazan run` on `content` with `token` until it exits by itself: for
 /// start-ups that must fail (a bad token, no valid content ever stored).
 pub fn run_to_exit(fake: &FakeApi, content: &ContentCopy, token: &str) -> super::Run {
-    let mut cmd = super::atazan();
+    let mut cmd = content.atazan();
     cmd.env("TELOXIDE_TOKEN", token)
         .env("TELOXIDE_API_URL", fake.url())
         .env("ATAZAN_HTTP", "off")
-        .arg("--content")
-        .arg(&content.dir)
-        .arg("--data")
-        .arg(content.data())
         .arg("run");
     super::run(&mut cmd, b"")
 }
@@ -188,9 +184,15 @@ impl BotProcess {
 
     /// Sends `text` in `chat` and waits for the bot's message there.
     pub fn say(&self, user: &User, chat: &Chat, text: &str) -> Message {
+        self.reply_after(chat.id, || self.fake.message(user, chat, text))
+    }
+
+    /// Runs `send` (a user's update to the bot) and waits for the bot's next
+    /// message in `chat`.
+    pub fn reply_after<T>(&self, chat: i64, send: impl FnOnce() -> T) -> Message {
         let mark = self.fake.mark();
-        self.fake.message(user, chat, text);
-        self.reply_in(chat.id, mark)
+        send();
+        self.reply_in(chat, mark)
     }
 
     /// Waits for the bot's next message in `chat` after call `mark`.

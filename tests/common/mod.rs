@@ -144,6 +144,15 @@ pub fn poll<T>(
     }
 }
 
+/// The string `field` of every object in the JSON array `list`.
+pub fn strings_of<'a>(list: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|item| item[field].as_str().expect("a string"))
+        .collect()
+}
+
 /// Copies a folder recursively (files and folders only).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create folder");
@@ -195,6 +204,17 @@ impl ContentCopy {
     /// Rewrites `rel` as `f(its text)`.
     pub fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
         self.write(rel, f(self.read(rel)));
+    }
+
+    /// `atazan --content <the copy> --data <its data folder>`, for the
+    /// arguments that follow.
+    pub fn atazan(&self) -> Command {
+        let mut cmd = atazan();
+        cmd.arg("--content")
+            .arg(&self.dir)
+            .arg("--data")
+            .arg(self.data());
+        cmd
     }
 
     /// Runs `atazan check` on the copy, with the copy's data folder.
