@@ -34,6 +34,13 @@ fn start_with(setup: Setup) -> (FakeApi, ContentCopy, BotProcess) {
     (fake, content, bot)
 }
 
+/// The test defaults with a flood limit of three messages a minute.
+fn three_a_minute() -> Setup {
+    Setup::default()
+        .env("ATAZAN_FLOOD_MESSAGES", "3")
+        .env("ATAZAN_FLOOD_SECONDS", "60")
+}
+
 fn text(m: &Message) -> String {
     m.plain().unwrap_or_default()
 }
@@ -663,11 +670,7 @@ fn a_bot_api_that_times_out_is_tried_again_and_the_reply_arrives_once() {
 
 #[test]
 fn a_flood_from_one_user_is_limited_and_others_are_not_slowed() {
-    let (fake, _c, bot) = start_with(
-        Setup::default()
-            .env("ATAZAN_FLOOD_MESSAGES", "3")
-            .env("ATAZAN_FLOOD_SECONDS", "60"),
-    );
+    let (fake, _c, bot) = start_with(three_a_minute());
     let flooder = User::new(61).lang("en");
     let chat = Chat::private(&flooder);
     for i in 0..20 {
@@ -775,12 +778,7 @@ fn sigterm_in_the_middle_of_a_burst_still_exits() {
 #[test]
 fn a_burst_through_429s_502s_and_a_flood_loses_no_reply() {
     // Production settings for the outgoing side: Throttle on.
-    let (fake, _c, bot) = start_with(
-        Setup::default()
-            .env("ATAZAN_THROTTLE", "on")
-            .env("ATAZAN_FLOOD_MESSAGES", "3")
-            .env("ATAZAN_FLOOD_SECONDS", "60"),
-    );
+    let (fake, _c, bot) = start_with(three_a_minute().env("ATAZAN_THROTTLE", "on"));
     // The Bot API misbehaves while the burst is in flight.
     for fault in [
         Fault::RetryAfter(1),
