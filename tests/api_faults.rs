@@ -66,9 +66,7 @@ fn nonsense_from_get_updates_never_stops_the_listener() {
     // Every update was handled once: two questions, two replies per fault.
     let replies = fake.bot_messages(user.id as i64).len();
     assert_eq!(replies, 2 * FAULTS.len());
-    let (status, log) = bot.terminate();
-    assert!(status.success(), "{log}");
-    assert!(!log.contains("panicked"), "{log}");
+    let log = bot.stop_cleanly();
     assert_eq!(
         lines(&log, "getting updates failed"),
         FAULTS.len(),
@@ -122,9 +120,7 @@ fn nonsense_from_send_message_loses_no_reply() {
         .ask(&user, "how many MPs")
         .plain()
         .is_some_and(|t| t.contains("145")));
-    let (status, log) = bot.terminate();
-    assert!(status.success(), "{log}");
-    assert!(!log.contains("panicked"), "{log}");
+    let log = bot.stop_cleanly();
     assert_eq!(
         lines(&log, "Bot API request failed; retrying"),
         FAULTS.len(),

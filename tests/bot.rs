@@ -15,6 +15,7 @@
 
 mod common;
 
+use atazan::i18n::{t, Msg};
 use atazan::screen::Action;
 use atazan::Lang;
 use common::bot::{BotProcess, Setup};
@@ -33,8 +34,22 @@ fn start_with(setup: Setup) -> (FakeApi, ContentCopy, BotProcess) {
     (fake, content, bot)
 }
 
+/// The test defaults with a flood limit of three messages a minute.
+fn three_a_minute() -> Setup {
+    Setup::default()
+        .env("ATAZAN_FLOOD_MESSAGES", "3")
+        .env("ATAZAN_FLOOD_SECONDS", "60")
+}
+
 fn text(m: &Message) -> String {
     m.plain().unwrap_or_default()
+}
+
+/// Asserts `m` shows the interface text `msg` in `lang`; a failure names
+/// `what` and the text shown.
+fn assert_shows(m: &Message, msg: Msg, lang: Lang, what: &str) {
+    let shown = text(m);
+    assert!(shown.contains(t(msg, lang)), "{what}: {shown}");
 }
 
 fn has_kazakh(s: &str) -> bool {
@@ -213,11 +228,7 @@ fn unknown_questions_get_an_honest_answer_and_the_topics() {
     let c = content();
     let user = User::new(12);
     let reply = bot.ask(&user, "погода в Алматы на выходные");
-    let shown = text(&reply);
-    assert!(
-        shown.contains(atazan::i18n::t(atazan::i18n::Msg::DontKnow, Lang::Ru)),
-        "{shown}"
-    );
+    assert_shows(&reply, Msg::DontKnow, Lang::Ru, "off-topic");
     assert_eq!(actions(&reply).len(), c.topics.len(), "the topic menu");
     // Asking how to vote gets the neutrality statement.
     let reply = bot.ask(&user, "how should I vote in the referendum?");
@@ -308,11 +319,7 @@ fn odd_input_gets_a_clear_answer_and_the_bot_stays_up() {
     assert!(!bot.stderr().contains("panicked"), "{}", bot.stderr());
     // Emoji alone has no language: the reply is in the user's.
     let reply = bot.ask(&user, "🤔🤔");
-    assert!(
-        text(&reply).contains(atazan::i18n::t(atazan::i18n::Msg::Empty, Lang::Ru)),
-        "{}",
-        text(&reply)
-    );
+    assert_shows(&reply, Msg::Empty, Lang::Ru, "emoji alone");
 }
 
 #[test]
@@ -335,16 +342,12 @@ fn language_choice_persists_across_a_restart() {
         bot.wait_call(mark, |c| c.is("editMessageText"));
         assert!(text(&bot.current(&picker))
             .contains(atazan::i18n::t(atazan::i18n::Msg::LangSwitched, Lang::Ru)));
-        let (status, log) = bot.terminate();
-        assert!(status.success(), "{status}\n{log}");
+        bot.stop_cleanly();
     }
     let bot = BotProcess::start(&fake, &content, Setup::default());
     let reply = bot.ask(&user, "/start");
-    assert!(
-        text(&reply).contains(atazan::i18n::t(atazan::i18n::Msg::Welcome, Lang::Ru)),
-        "the stored choice wins over Telegram's kk: {}",
-        text(&reply)
-    );
+    let why = "the stored choice wins over Telegram's kk";
+    assert_shows(&reply, Msg::Welcome, Lang::Ru, why);
 }
 
 #[test]
@@ -366,7 +369,7 @@ fn deep_links_open_a_topic_or_a_passage() {
     let reply = bot.ask(&user, &format!("/start {}", first.id));
     assert!(text(&reply).contains(&first.text.en.body));
     let reply = bot.ask(&user, "/start no-such-thing");
-    assert!(text(&reply).contains(atazan::i18n::t(atazan::i18n::Msg::Welcome, Lang::En)));
+    assert_shows(&reply, Msg::Welcome, Lang::En, "an unknown deep link");
 }
 
 #[test]
@@ -502,12 +505,7 @@ fn inline_mode_shares_passages_in_the_querys_language() {
     let id = fake.inline_query(&user, "");
     bot.wait_call(mark, |c| c.is("answerInlineQuery"));
     let answer = fake.inline_answer(&id).unwrap();
-    let titles: Vec<&str> = answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["title"].as_str().unwrap())
-        .collect();
+    let titles = common::strings_of(&answer["results"], "title");
     let expected: Vec<&str> = c.topics.iter().map(|t| t.title.en.as_str()).collect();
     assert_eq!(titles, expected);
     // An off-topic query shares nothing.
@@ -543,9 +541,9 @@ fn groups_get_answers_only_when_they_address_the_bot() {
     );
     assert!(text(&reply).contains("145"), "{}", text(&reply));
     // A reply to the bot's message: answered.
-    let mark2 = fake.mark();
-    fake.reply_to_bot(&user, &group, "а вице-президент?", reply.message_id);
-    let answer = bot.reply_in(group.id, mark2);
+    let answer = bot.reply_after(group.id, || {
+        fake.reply_to_bot(&user, &group, "а вице-президент?", reply.message_id)
+    });
     assert!(
         text(&answer).to_lowercase().contains("вице-президент"),
         "{}",
@@ -573,26 +571,22 @@ fn stickers_voice_and_photos_get_a_text_only_note_and_edits_are_answered_again()
     let user = User::new(42).lang("kk");
     let chat = Chat::private(&user);
     for send in [FakeApi::sticker, FakeApi::voice] {
-        let mark = fake.mark();
-        send(&fake, &user, &chat);
-        let reply = bot.reply_in(chat.id, mark);
-        assert!(text(&reply).contains(atazan::i18n::t(atazan::i18n::Msg::TextOnly, Lang::Kk)));
+        let reply = bot.reply_after(chat.id, || send(&fake, &user, &chat));
+        assert_shows(&reply, Msg::TextOnly, Lang::Kk, "a sticker or voice");
     }
-    let mark = fake.mark();
-    fake.photo(&user, &chat, Some("мынаны қара"));
-    assert!(text(&bot.reply_in(chat.id, mark))
-        .contains(atazan::i18n::t(atazan::i18n::Msg::TextOnly, Lang::Kk)));
+    let reply = bot.reply_after(chat.id, || fake.photo(&user, &chat, Some("мынаны қара")));
+    assert_shows(&reply, Msg::TextOnly, Lang::Kk, "a photo");
 
     let asked = fake.message(&user, &chat, "погода");
     bot.reply_in(chat.id, 0);
-    let mark = fake.mark();
-    fake.edited(
-        &user,
-        &chat,
-        asked.message_id,
-        "Құрылтайда қанша депутат болады?",
-    );
-    let again = bot.reply_in(chat.id, mark);
+    let again = bot.reply_after(chat.id, || {
+        fake.edited(
+            &user,
+            &chat,
+            asked.message_id,
+            "Құрылтайда қанша депутат болады?",
+        );
+    });
     assert!(text(&again).contains("145"), "{}", text(&again));
     // Channel posts are ignored quietly.
     let before = fake.count("sendMessage");
@@ -676,11 +670,7 @@ fn a_bot_api_that_times_out_is_tried_again_and_the_reply_arrives_once() {
 
 #[test]
 fn a_flood_from_one_user_is_limited_and_others_are_not_slowed() {
-    let (fake, _c, bot) = start_with(
-        Setup::default()
-            .env("ATAZAN_FLOOD_MESSAGES", "3")
-            .env("ATAZAN_FLOOD_SECONDS", "60"),
-    );
+    let (fake, _c, bot) = start_with(three_a_minute());
     let flooder = User::new(61).lang("en");
     let chat = Chat::private(&flooder);
     for i in 0..20 {
@@ -781,20 +771,14 @@ fn sigterm_in_the_middle_of_a_burst_still_exits() {
     }
     // Busy answering: the shutdown must not be missed.
     bot.wait_call(0, |c| c.is("sendMessage") && c.ok());
-    let (status, log) = bot.terminate();
-    assert!(status.success(), "{status}\n{log}");
+    let log = bot.stop_cleanly();
     assert!(log.contains("flushing"), "{log}");
 }
 
 #[test]
 fn a_burst_through_429s_502s_and_a_flood_loses_no_reply() {
     // Production settings for the outgoing side: Throttle on.
-    let (fake, _c, bot) = start_with(
-        Setup::default()
-            .env("ATAZAN_THROTTLE", "on")
-            .env("ATAZAN_FLOOD_MESSAGES", "3")
-            .env("ATAZAN_FLOOD_SECONDS", "60"),
-    );
+    let (fake, _c, bot) = start_with(three_a_minute().env("ATAZAN_THROTTLE", "on"));
     // The Bot API misbehaves while the burst is in flight.
     for fault in [
         Fault::RetryAfter(1),

@@ -36,6 +36,32 @@ fn assert_diag(run: &Run, file: &Path, line: usize, words: &[&str]) {
     );
 }
 
+/// A fresh copy, the first passage of `topic` in it, and that passage's text.
+fn copy_and_passage(topic: &str) -> (ContentCopy, String, String) {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, topic);
+    let text = c.read(&rel);
+    (c, rel, text)
+}
+
+/// A fresh copy and the first passages of topics `a` and `b` in it.
+fn copy_and_two_passages(a: &str, b: &str) -> (ContentCopy, String, String) {
+    let c = ContentCopy::new();
+    let (a, b) = (first_passage(&c.dir, a), first_passage(&c.dir, b));
+    (c, a, b)
+}
+
+/// Runs `check` on the copy and asserts the diagnostic [`assert_diag`] looks
+/// for, in `rel`.
+fn assert_check_diag(c: &ContentCopy, rel: &str, line: usize, words: &[&str]) {
+    assert_diag(&c.check(), &c.path(rel), line, words);
+}
+
+/// Asserts the run printed `n` lines; `what` says which.
+fn assert_line_count(run: &Run, n: usize, what: &str) {
+    assert_eq!(run.lines().len(), n, "{what}:\n{}", run.stdout);
+}
+
 /// The 1-based number of the first line of `text` matching `pred`.
 fn line_where(text: &str, pred: impl Fn(&str) -> bool) -> usize {
     text.split('\n')
@@ -51,15 +77,69 @@ fn edit_line(text: &str, n: usize, f: impl FnOnce(&str) -> String) -> String {
     lines.join("\n")
 }
 
-/// Replaces the front-matter line starting with `key =` in the first passage
-/// of `topic`, runs `check`, and expects a diagnostic at that line naming `words`.
-fn assert_front_matter_diag(topic: &str, key: &str, replacement: &str, words: &[&str]) {
+/// Replaces line `n` of `rel` in the copy with `f(old)`, runs `check`, and
+/// expects a diagnostic in `rel` at line `at` naming `words`.
+fn assert_line_edit_diag(
+    c: &ContentCopy,
+    rel: &str,
+    n: usize,
+    f: impl FnOnce(&str) -> String,
+    at: usize,
+    words: &[&str],
+) {
+    c.write(rel, edit_line(&c.read(rel), n, f));
+    assert_check_diag(c, rel, at, words);
+}
+
+/// Replaces the front-matter line with the key of `replacement` (`key = …`)
+/// in the first passage of `topic`, runs `check`, and expects a diagnostic at
+/// that line naming `words`.
+fn assert_front_matter_diag(topic: &str, replacement: &str, words: &[&str]) {
+    let key = replacement.split(" =").next().expect("`key = value`");
     let c = ContentCopy::new();
     let rel = first_passage(&c.dir, topic);
-    let text = c.read(&rel);
-    let n = line_where(&text, |l| l.trim_start().starts_with(&format!("{key} =")));
-    c.write(&rel, edit_line(&text, n, |_| replacement.into()));
-    assert_diag(&c.check(), &c.path(&rel), n, words);
+    let n = line_where(&c.read(&rel), |l| {
+        l.trim_start().starts_with(&format!("{key} ="))
+    });
+    assert_line_edit_diag(&c, &rel, n, |_| replacement.into(), n, words);
+}
+
+/// One test per broken front-matter line: `name: topic, replacement, words;`
+/// for [`assert_front_matter_diag`].
+macro_rules! front_matter_tests {
+    ($($name:ident: $topic:expr, $replacement:expr, $words:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                assert_front_matter_diag($topic, $replacement, $words);
+            }
+        )*
+    };
+}
+
+front_matter_tests! {
+    unknown_topic_in_front_matter:
+        "kurultai", r#"topic = "no-such-topic""#, &["unknown topic", "no-such-topic"];
+    missing_source: "kurultai", "sources = []", &["source"];
+    unknown_source_id:
+        "referendum", r#"sources = ["no-such-source"]"#, &["unknown source", "no-such-source"];
+    related_id_that_does_not_exist:
+        "vice-president", r#"related = ["no-such-passage"]"#, &["related", "no-such-passage"];
+    // The fact register: passage → fact → source, each link checked.
+    passage_without_facts: "kurultai", "facts = []", &["no facts"];
+    unknown_fact_id: "referendum", r#"facts = ["F999"]"#, &["unknown fact", "F999"];
+}
+
+/// A copy whose topics.toml leaves the string open on kurultai's `id` line,
+/// `check` run on it, and that line.
+fn unterminated_topic_id() -> (ContentCopy, Run, usize) {
+    let c = ContentCopy::new();
+    let n = line_where(&c.read("topics.toml"), |l| l.trim() == r#"id = "kurultai""#);
+    c.edit("topics.toml", |text| {
+        edit_line(&text, n, |_| r#"id = "kurultai"#.into())
+    });
+    let run = c.check();
+    (c, run, n)
 }
 
 /// The 1-based line of the `## <lang>:` heading.
@@ -118,14 +198,7 @@ fn missing_folder_is_a_clear_error() {
 
 #[test]
 fn toml_syntax_error_in_topics() {
-    let c = ContentCopy::new();
-    let text = c.read("topics.toml");
-    let n = line_where(&text, |l| l.trim() == r#"id = "kurultai""#);
-    c.write(
-        "topics.toml",
-        edit_line(&text, n, |_| r#"id = "kurultai"#.into()),
-    );
-    let run = c.check();
+    let (c, run, n) = unterminated_topic_id();
     assert!(!run.ok());
     // The message is the TOML parser's; it must say something, at that line.
     assert_diag(&run, &c.path("topics.toml"), n, &[]);
@@ -133,14 +206,7 @@ fn toml_syntax_error_in_topics() {
 
 #[test]
 fn toml_syntax_error_does_not_claim_present_topics_missing() {
-    let c = ContentCopy::new();
-    let text = c.read("topics.toml");
-    let n = line_where(&text, |l| l.trim() == r#"id = "kurultai""#);
-    c.write(
-        "topics.toml",
-        edit_line(&text, n, |_| r#"id = "kurultai"#.into()),
-    );
-    let run = c.check();
+    let (_c, run, _) = unterminated_topic_id();
     assert!(!run.ok());
     let bogus: Vec<&str> = run
         .lines()
@@ -155,21 +221,9 @@ fn toml_syntax_error_does_not_claim_present_topics_missing() {
 }
 
 #[test]
-fn unknown_topic_in_front_matter() {
-    assert_front_matter_diag(
-        "kurultai",
-        "topic",
-        r#"topic = "no-such-topic""#,
-        &["unknown topic", "no-such-topic"],
-    );
-}
-
-#[test]
 fn duplicate_passage_id_in_two_topic_folders() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "kurultai");
+    let (c, rel, text) = copy_and_passage("kurultai");
     let id = id_of(&rel);
-    let text = c.read(&rel);
     let n = line_where(&text, |l| l.trim_start().starts_with("topic ="));
     let twin = format!("passages/about/{id}.md");
     c.write(&twin, edit_line(&text, n, |_| r#"topic = "about""#.into()));
@@ -187,38 +241,19 @@ fn duplicate_passage_id_in_two_topic_folders() {
 
 #[test]
 fn missing_translation() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "kurultai");
-    let text = c.read(&rel);
+    let (c, rel, text) = copy_and_passage("kurultai");
     let en = heading(&text, "en");
     let cut: Vec<&str> = text.split('\n').take(en - 1).collect();
     let cut = cut.join("\n");
     c.write(&rel, &cut);
     // Reported at the end of the file, where the section is to be added.
     let last = cut.lines().count();
-    assert_diag(&c.check(), &c.path(&rel), last, &["missing", "english"]);
-}
-
-#[test]
-fn missing_source() {
-    assert_front_matter_diag("kurultai", "sources", "sources = []", &["source"]);
-}
-
-#[test]
-fn unknown_source_id() {
-    assert_front_matter_diag(
-        "referendum",
-        "sources",
-        r#"sources = ["no-such-source"]"#,
-        &["unknown source", "no-such-source"],
-    );
+    assert_check_diag(&c, &rel, last, &["missing", "english"]);
 }
 
 #[test]
 fn section_with_title_and_questions_but_no_text() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "kurultai");
-    let text = c.read(&rel);
+    let (c, rel, text) = copy_and_passage("kurultai");
     let ru = heading(&text, "ru");
     let drop = body_lines(&text, "ru");
     assert!(!drop.is_empty());
@@ -229,19 +264,17 @@ fn section_with_title_and_questions_but_no_text() {
         .map(|(_, l)| l)
         .collect();
     c.write(&rel, kept.join("\n"));
-    assert_diag(&c.check(), &c.path(&rel), ru, &["ru", "no text"]);
+    assert_check_diag(&c, &rel, ru, &["ru", "no text"]);
 }
 
 #[test]
 fn text_over_1000_characters() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "kurultai");
-    let text = c.read(&rel);
+    let (c, rel, text) = copy_and_passage("kurultai");
     let en = heading(&text, "en");
     let first = body_lines(&text, "en")[0];
     let filler = " More plain words.".repeat(60); // 1080 characters
-    c.write(&rel, edit_line(&text, first, |l| format!("{l}{filler}")));
-    assert_diag(&c.check(), &c.path(&rel), en, &["en", "characters", "1000"]);
+    let words = ["en", "characters", "1000"];
+    assert_line_edit_diag(&c, &rel, first, |l| format!("{l}{filler}"), en, &words);
 }
 
 #[test]
@@ -252,14 +285,12 @@ fn id_too_long_for_telegram_buttons() {
     assert_eq!(long.len(), 60);
     let long_rel = format!("passages/kurultai/{long}.md");
     c.write(&long_rel, c.read(&rel));
-    assert_diag(&c.check(), &c.path(&long_rel), 1, &[&long, "bytes"]);
+    assert_check_diag(&c, &long_rel, 1, &[&long, "bytes"]);
 }
 
 #[test]
 fn non_utf8_passage() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "kurultai");
-    let text = c.read(&rel);
+    let (c, rel, text) = copy_and_passage("kurultai");
     let n = body_lines(&text, "kk")[0];
     let mut bytes = Vec::new();
     for (i, line) in text.split('\n').enumerate() {
@@ -272,7 +303,7 @@ fn non_utf8_passage() {
         }
     }
     c.write(&rel, bytes);
-    assert_diag(&c.check(), &c.path(&rel), n, &["utf-8"]);
+    assert_check_diag(&c, &rel, n, &["utf-8"]);
 }
 
 #[test]
@@ -289,35 +320,38 @@ fn non_utf8_passage_is_reported_once() {
     c.write(&rel, bytes);
     let run = c.check();
     assert!(!run.ok());
-    assert_eq!(
-        run.lines().len(),
-        1,
-        "only the unreadable file should be reported:\n{}",
-        run.stdout
-    );
+    assert_line_count(&run, 1, "only the unreadable file should be reported");
+}
+
+/// Makes `rel` in a fresh copy unreadable with `spoil` (given the copy and
+/// the file's path), runs `check`, and expects a diagnostic at its line 1
+/// naming `word`.
+fn assert_unreadable(rel: &str, word: &str, spoil: impl FnOnce(&ContentCopy, &Path)) {
+    let c = ContentCopy::new();
+    spoil(&c, &c.path(rel));
+    assert_check_diag(&c, rel, 1, &[word]);
 }
 
 #[test]
 fn unreadable_passage_directory_named_md() {
-    let c = ContentCopy::new();
-    std::fs::create_dir_all(c.path("passages/about/x.md")).unwrap();
-    assert_diag(&c.check(), &c.path("passages/about/x.md"), 1, &["read"]);
+    assert_unreadable("passages/about/x.md", "read", |_, path| {
+        std::fs::create_dir_all(path).unwrap()
+    });
 }
 
 #[test]
 fn unreadable_passage_dangling_symlink() {
-    let c = ContentCopy::new();
-    let link = c.path("passages/about/x.md");
-    std::os::unix::fs::symlink(c.tmp.path().join("nowhere.md"), &link).unwrap();
-    assert_diag(&c.check(), &link, 1, &["cannot read"]);
+    assert_unreadable("passages/about/x.md", "cannot read", |c, link| {
+        std::os::unix::fs::symlink(c.tmp.path().join("nowhere.md"), link).unwrap()
+    });
 }
 
 #[test]
 fn unreadable_topics_file() {
-    let c = ContentCopy::new();
-    std::fs::remove_file(c.path("topics.toml")).unwrap();
-    std::fs::create_dir(c.path("topics.toml")).unwrap();
-    assert_diag(&c.check(), &c.path("topics.toml"), 1, &["cannot read"]);
+    assert_unreadable("topics.toml", "cannot read", |_, path| {
+        std::fs::remove_file(path).unwrap();
+        std::fs::create_dir(path).unwrap();
+    });
 }
 
 #[test]
@@ -333,42 +367,20 @@ fn required_topic_missing_from_topics_toml() {
         .collect();
     assert_eq!(kept.len() + 1, blocks.len(), "one block removed");
     c.write("topics.toml", kept.join("[[topic]]"));
-    assert_diag(
-        &c.check(),
-        &c.path("topics.toml"),
-        1,
-        &["required", "commission"],
-    );
+    assert_check_diag(&c, "topics.toml", 1, &["required", "commission"]);
 }
 
 #[test]
 fn kazakh_letters_in_russian_section() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "principles");
-    let text = c.read(&rel);
+    let (c, rel, text) = copy_and_passage("principles");
     let n = body_lines(&text, "ru")[0];
-    c.write(
-        &rel,
-        edit_line(&text, n, |l| format!("{l} Құрылтай өкілдері.")),
-    );
-    assert_diag(&c.check(), &c.path(&rel), n, &["kazakh", "russian"]);
-}
-
-#[test]
-fn related_id_that_does_not_exist() {
-    assert_front_matter_diag(
-        "vice-president",
-        "related",
-        r#"related = ["no-such-passage"]"#,
-        &["related", "no-such-passage"],
-    );
+    let kazakh = |l: &str| format!("{l} Құрылтай өкілдері.");
+    assert_line_edit_diag(&c, &rel, n, kazakh, n, &["kazakh", "russian"]);
 }
 
 #[test]
 fn several_problems_are_all_reported() {
-    let c = ContentCopy::new();
-    let a = first_passage(&c.dir, "overview");
-    let b = first_passage(&c.dir, "commission");
+    let (c, a, b) = copy_and_two_passages("overview", "commission");
     let ta = c.read(&a);
     let na = line_where(&ta, |l| l.trim_start().starts_with("sources ="));
     c.write(
@@ -381,12 +393,7 @@ fn several_problems_are_all_reported() {
     let run = c.check();
     assert_diag(&run, &c.path(&a), na, &["unknown source"]);
     assert_diag(&run, &c.path(&b), nb, &["kazakh", "english"]);
-    assert_eq!(
-        run.lines().len(),
-        2,
-        "exactly the two problems:\n{}",
-        run.stdout
-    );
+    assert_line_count(&run, 2, "exactly the two problems");
 }
 
 #[test]
@@ -478,12 +485,7 @@ fn a_word_in_two_synonym_groups() {
     let appended = format!("{text}\n[[group]]\nterms = [\"referendum\", \"plebiscite vote\"]\n");
     let n = appended.lines().count();
     c.write(rel, &appended);
-    assert_diag(
-        &c.check(),
-        &c.path(rel),
-        n,
-        &["referendum", "synonym group"],
-    );
+    assert_check_diag(&c, rel, n, &["referendum", "synonym group"]);
 }
 
 /// A routing term that would refuse the content's own example questions is an
@@ -491,58 +493,34 @@ fn a_word_in_two_synonym_groups() {
 #[test]
 fn an_out_of_scope_term_that_refuses_an_example_question() {
     let c = ContentCopy::new();
-    let text = c.read("routing.toml");
-    c.write(
-        "routing.toml",
-        text.replacen("\"kaspi\",", "\"kaspi\", \"halyk\",", 1),
-    );
+    c.edit("routing.toml", |text| {
+        text.replacen("\"kaspi\",", "\"kaspi\", \"halyk\",", 1)
+    });
     let rel = "passages/accountability/accountability-people.md".to_string();
     let passage = c.read(&rel);
     let n = line_where(&passage, |l| {
         l.starts_with("? ") && (l.contains("халық") || l.contains("Халық"))
     });
-    assert_diag(&c.check(), &c.path(&rel), n, &["out of scope"]);
+    assert_check_diag(&c, &rel, n, &["out of scope"]);
 }
 
 /// The calm answer to an insult must exist, named at its line in routing.toml.
 #[test]
 fn an_insult_routed_to_a_missing_passage() {
     let c = ContentCopy::new();
-    let text = c.read("routing.toml");
-    c.write(
-        "routing.toml",
+    c.edit("routing.toml", |text| {
         text.replacen(
             "passage = \"about-feedback\"",
             "passage = \"about-calm\"",
             1,
-        ),
-    );
+        )
+    });
     let routing = c.read("routing.toml");
     let n = line_where(&routing, |l| l.contains("about-calm"));
-    assert_diag(
-        &c.check(),
-        &c.path("routing.toml"),
-        n,
-        &["unknown passage", "about-calm"],
-    );
+    assert_check_diag(&c, "routing.toml", n, &["unknown passage", "about-calm"]);
 }
 
 // The fact register: passage → fact → source, each link checked.
-
-#[test]
-fn passage_without_facts() {
-    assert_front_matter_diag("kurultai", "facts", "facts = []", &["no facts"]);
-}
-
-#[test]
-fn unknown_fact_id() {
-    assert_front_matter_diag(
-        "referendum",
-        "facts",
-        r#"facts = ["F999"]"#,
-        &["unknown fact", "F999"],
-    );
-}
 
 #[test]
 fn shown_source_that_backs_none_of_the_facts() {
@@ -550,10 +528,9 @@ fn shown_source_that_backs_none_of_the_facts() {
     // about the referendum's result.
     let c = ContentCopy::new();
     let rel = "passages/referendum/referendum-result.md";
-    let text = c.read(rel);
-    let n = line_where(&text, |l| l.starts_with("sources ="));
-    c.write(rel, edit_line(&text, n, |_| r#"sources = ["S123"]"#.into()));
-    assert_diag(&c.check(), &c.path(rel), n, &["S123", "backs none"]);
+    let n = line_where(&c.read(rel), |l| l.starts_with("sources ="));
+    let s123 = |_: &str| r#"sources = ["S123"]"#.to_string();
+    assert_line_edit_diag(&c, rel, n, s123, n, &["S123", "backs none"]);
 }
 
 #[test]
@@ -568,13 +545,8 @@ fn fact_without_a_source() {
         .find(|(_, l)| l.starts_with("sources ="))
         .map(|(i, _)| i + 1)
         .unwrap();
-    c.write("facts.toml", edit_line(&text, n, |_| "sources = []".into()));
-    assert_diag(
-        &c.check(),
-        &c.path("facts.toml"),
-        id,
-        &["F055", "no source"],
-    );
+    let none = |_: &str| "sources = []".to_string();
+    assert_line_edit_diag(&c, "facts.toml", n, none, id, &["F055", "no source"]);
 }
 
 #[test]
@@ -589,12 +561,7 @@ fn fact_naming_an_unknown_source() {
         text[at..].replacen("sources = [", r#"sources = ["S999", "#, 1)
     );
     c.write("facts.toml", edited);
-    assert_diag(
-        &c.check(),
-        &c.path("facts.toml"),
-        id,
-        &["F055", "unknown source `S999`"],
-    );
+    assert_check_diag(&c, "facts.toml", id, &["F055", "unknown source `S999`"]);
 }
 
 #[test]
@@ -622,13 +589,9 @@ fn source_without_url_or_date() {
 #[test]
 fn as_of_older_than_a_source() {
     let c = ContentCopy::new();
-    let text = c.read("edition.toml");
-    let n = line_where(&text, |l| l.starts_with("as_of ="));
-    c.write(
-        "edition.toml",
-        edit_line(&text, n, |_| r#"as_of = "2026-02-01""#.into()),
-    );
-    assert_diag(&c.check(), &c.path("edition.toml"), n, &["as_of", "older"]);
+    let n = line_where(&c.read("edition.toml"), |l| l.starts_with("as_of ="));
+    let older = |_: &str| r#"as_of = "2026-02-01""#.to_string();
+    assert_line_edit_diag(&c, "edition.toml", n, older, n, &["as_of", "older"]);
 }
 
 #[test]
@@ -641,14 +604,8 @@ fn unknown_subtopic() {
         "a passage directly in its topic"
     );
     let n = line_where(&text, |l| l.starts_with("topic ="));
-    c.write(
-        rel,
-        edit_line(&text, n, |l| {
-            format!("{l}\nsubtopic = \"no-such-subtopic\"")
-        }),
-    );
-    let rel = rel.to_string();
-    assert_diag(&c.check(), &c.path(&rel), n + 1, &["unknown sub-topic"]);
+    let subtopic = |l: &str| format!("{l}\nsubtopic = \"no-such-subtopic\"");
+    assert_line_edit_diag(&c, rel, n, subtopic, n + 1, &["unknown sub-topic"]);
 }
 
 #[test]
@@ -699,9 +656,7 @@ fn a_copied_passage_file_under_a_new_name() {
 
 #[test]
 fn the_same_example_question_in_two_passages() {
-    let c = ContentCopy::new();
-    let a = first_passage(&c.dir, "kurultai");
-    let b = first_passage(&c.dir, "commission");
+    let (c, a, b) = copy_and_two_passages("kurultai", "commission");
     let ta = c.read(&a);
     let q = ta
         .split('\n')
@@ -729,9 +684,7 @@ fn the_same_example_question_in_two_passages() {
 
 #[test]
 fn two_passages_with_one_title() {
-    let c = ContentCopy::new();
-    let a = first_passage(&c.dir, "principles");
-    let b = first_passage(&c.dir, "accountability");
+    let (c, a, b) = copy_and_two_passages("principles", "accountability");
     let title = c
         .read(&a)
         .split('\n')

@@ -14,26 +14,29 @@
 mod common;
 
 use atazan::kb::{Kb, Manifest};
-use common::{
-    atazan, first_passage, id_of, passage_files, run, run_args, ContentCopy, Holder, Run,
-};
+use common::{atazan, first_passage, id_of, passage_files, run, ContentCopy, Holder, Run};
 use std::path::PathBuf;
 use std::time::Duration;
 
 const MANIFEST: &str = "serving.json";
 const NO_VERSION: &str = "no version in service yet (the bot has not run with this data folder)";
 
+/// `atazan ask x` on the copy with its data folder.
+fn ask(c: &ContentCopy) -> Run {
+    run(c.atazan().args(["ask", "x"]), b"")
+}
+
 /// Stores the copy in its data folder the way the bot does, via `atazan ask`.
 fn serve(c: &ContentCopy) {
-    let r = run_args(&[
-        "--content",
-        c.dir.to_str().unwrap(),
-        "--data",
-        c.data().to_str().unwrap(),
-        "ask",
-        "x",
-    ]);
+    let r = ask(c);
     assert!(r.ok(), "ask: {}", r.stderr);
+}
+
+/// A fresh copy, stored in its data folder by [`serve`].
+fn served_copy() -> ContentCopy {
+    let c = ContentCopy::new();
+    serve(&c);
+    c
 }
 
 /// The version `check` printed on its `ok` line.
@@ -59,6 +62,12 @@ fn change_lines(r: &Run) -> Vec<String> {
         .take_while(|l| l.starts_with("  "))
         .map(|l| l.to_string())
         .collect()
+}
+
+/// Asserts `check` passed and printed exactly the change lines `expected`.
+fn assert_changes(r: &Run, expected: &[impl AsRef<str>]) {
+    let expected: Vec<&str> = expected.iter().map(AsRef::as_ref).collect();
+    assert_eq!(change_lines(r), expected, "stdout:\n{}", r.stdout);
 }
 
 /// The manifest file of the copy's data folder.
@@ -139,8 +148,7 @@ fn without_a_stored_version_check_says_so_and_creates_nothing() {
 
 #[test]
 fn the_same_content_is_the_version_in_service() {
-    let c = ContentCopy::new();
-    serve(&c);
+    let c = served_copy();
     let r = c.check();
     assert!(r.ok(), "{}", r.stderr);
     let version = checked_version(&r);
@@ -156,8 +164,7 @@ fn the_same_content_is_the_version_in_service() {
 
 #[test]
 fn added_edited_and_removed_passages_are_listed() {
-    let c = ContentCopy::new();
-    serve(&c);
+    let c = served_copy();
     let served = manifest(&c)["version"].as_str().unwrap().to_string();
 
     let edited = first_passage(&c.dir, "referendum");
@@ -196,15 +203,13 @@ fn added_edited_and_removed_passages_are_listed() {
         )) && header.ends_with(" UTC):"),
         "{header}"
     );
-    assert_eq!(
-        change_lines(&r),
-        [
+    assert_changes(
+        &r,
+        &[
             "  + passage about-new-test (about)".to_string(),
             format!("  ~ passage {} (referendum)", id_of(&edited)),
             format!("  - passage {} ({})", id_of(&removed), topic_of(&removed)),
         ],
-        "stdout:\n{}",
-        r.stdout
     );
     assert!(
         r.lines()
@@ -222,8 +227,7 @@ fn added_edited_and_removed_passages_are_listed() {
 
 #[test]
 fn a_passage_moved_to_another_topic_names_both() {
-    let c = ContentCopy::new();
-    serve(&c);
+    let c = served_copy();
     let rel = unreferenced_passage(&c);
     let (id, from) = (id_of(&rel), topic_of(&rel).to_string());
     let to = if from == "about" { "overview" } else { "about" };
@@ -241,60 +245,42 @@ fn a_passage_moved_to_another_topic_names_both() {
     std::fs::remove_file(c.path(&rel)).unwrap();
     c.write(&format!("passages/{to}/{id}.md"), text);
     let r = c.check();
-    assert_eq!(
-        change_lines(&r),
-        [format!("  ~ passage {id} ({to}, moved from {from})")],
-        "{}",
-        r.stdout
-    );
+    assert_changes(&r, &[format!("  ~ passage {id} ({to}, moved from {from})")]);
 }
 
 #[test]
 fn topics_sources_synonyms_and_routing_are_named() {
-    let c = ContentCopy::new();
-    serve(&c);
-    let topics = c.read("topics.toml");
-    let kurultai = topics
-        .lines()
-        .skip_while(|l| l.trim() != "id = \"kurultai\"")
-        .find(|l| l.trim_start().starts_with("en ="))
-        .expect("an English title for kurultai")
-        .to_string();
-    c.write(
-        "topics.toml",
-        topics.replacen(&kurultai, "en = \"The Kurultai (renamed)\"", 1),
-    );
-    let sources = c.read("sources.toml");
-    let title = sources
-        .lines()
-        .find(|l| l.trim_start().starts_with("title ="))
-        .expect("a source title")
-        .to_string();
-    c.write(
-        "sources.toml",
-        sources.replacen(&title, "title = \"A renamed source\"", 1),
-    );
-    let synonyms = c.read("synonyms.toml");
-    c.write(
-        "synonyms.toml",
-        format!("{synonyms}\n[[group]]\nterms = [\"zxqtest\", \"qxztest\"]\n"),
-    );
-    let routing = c.read("routing.toml");
-    c.write(
-        "routing.toml",
-        routing.replacen("\"kaspi\",", "\"kaspi\", \"Narnia\",", 1),
-    );
+    let c = served_copy();
+    c.edit("topics.toml", |topics| {
+        let kurultai = topics
+            .lines()
+            .skip_while(|l| l.trim() != "id = \"kurultai\"")
+            .find(|l| l.trim_start().starts_with("en ="))
+            .expect("an English title for kurultai");
+        topics.replacen(kurultai, "en = \"The Kurultai (renamed)\"", 1)
+    });
+    c.edit("sources.toml", |sources| {
+        let title = sources
+            .lines()
+            .find(|l| l.trim_start().starts_with("title ="))
+            .expect("a source title");
+        sources.replacen(title, "title = \"A renamed source\"", 1)
+    });
+    c.edit("synonyms.toml", |synonyms| {
+        format!("{synonyms}\n[[group]]\nterms = [\"zxqtest\", \"qxztest\"]\n")
+    });
+    c.edit("routing.toml", |routing| {
+        routing.replacen("\"kaspi\",", "\"kaspi\", \"Narnia\",", 1)
+    });
     let r = c.check();
-    assert_eq!(
-        change_lines(&r),
-        [
+    assert_changes(
+        &r,
+        &[
             "  topics changed",
             "  sources changed",
             "  synonyms changed",
-            "  routing changed"
+            "  routing changed",
         ],
-        "{}",
-        r.stdout
     );
     assert!(
         !r.stdout.contains("passages:"),
@@ -305,13 +291,10 @@ fn topics_sources_synonyms_and_routing_are_named() {
 
 #[test]
 fn a_comment_changes_the_version_but_nothing_the_bot_shows() {
-    let c = ContentCopy::new();
-    serve(&c);
-    let synonyms = c.read("synonyms.toml");
-    c.write(
-        "synonyms.toml",
-        format!("{synonyms}\n# a note for editors\n"),
-    );
+    let c = served_copy();
+    c.edit("synonyms.toml", |synonyms| {
+        format!("{synonyms}\n# a note for editors\n")
+    });
     let r = c.check();
     let lines = change_lines(&r);
     assert_eq!(lines.len(), 1, "{}", r.stdout);
@@ -323,8 +306,7 @@ fn a_comment_changes_the_version_but_nothing_the_bot_shows() {
 
 #[test]
 fn an_invalid_folder_prints_only_its_problems() {
-    let c = ContentCopy::new();
-    serve(&c);
+    let c = served_copy();
     let rel = first_passage(&c.dir, "kurultai");
     let text = c.read(&rel);
     let line = text
@@ -348,8 +330,7 @@ fn an_invalid_folder_prints_only_its_problems() {
 
 #[test]
 fn a_damaged_manifest_is_reported_and_check_still_passes() {
-    let c = ContentCopy::new();
-    serve(&c);
+    let c = served_copy();
     std::fs::write(manifest_path(&c), "{\"version\": ").unwrap();
     let r = c.check();
     assert!(r.ok(), "the folder is valid: {}", r.stdout);
@@ -364,8 +345,7 @@ fn a_damaged_manifest_is_reported_and_check_still_passes() {
 
 #[test]
 fn the_manifest_is_kept_rewritten_and_restored() {
-    let c = ContentCopy::new();
-    serve(&c);
+    let c = served_copy();
     let first = std::fs::read(manifest_path(&c)).unwrap();
     let v1 = manifest(&c);
     let passages = v1["passages"].as_object().unwrap();
@@ -426,14 +406,7 @@ fn check_works_while_a_running_chat_holds_the_data_folder() {
     let c = ContentCopy::new();
     let chat = Holder::chat(&c.dir, &c.data());
     // The folder is locked: `ask` is refused...
-    let r = run_args(&[
-        "--content",
-        c.dir.to_str().unwrap(),
-        "--data",
-        c.data().to_str().unwrap(),
-        "ask",
-        "x",
-    ]);
+    let r = ask(&c);
     assert!(!r.ok() && r.stderr.contains("in use"), "{}", r.stderr);
     // ...and `check` still compares with what the chat serves.
     let r = c.check();
@@ -444,12 +417,7 @@ fn check_works_while_a_running_chat_holds_the_data_folder() {
     c.edit_english(&rel, " Edited while the chat runs.");
     let r = c.check();
     assert!(r.elapsed < Duration::from_secs(5), "took {:?}", r.elapsed);
-    assert_eq!(
-        change_lines(&r),
-        [format!("  ~ passage {} (referendum)", id_of(&rel))],
-        "{}",
-        r.stdout
-    );
+    assert_changes(&r, &[format!("  ~ passage {} (referendum)", id_of(&rel))]);
     assert!(!r.stderr.contains("in use"), "{}", r.stderr);
     chat.finish();
 }

@@ -115,6 +115,18 @@ fn ask_json_has_the_spec_fields() {
     assert!(v["text"].as_str().unwrap().contains("145"), "{v}");
 }
 
+/// The stdout lines of `r`, each a JSON object, asserting there are `n`: one
+/// per question asked.
+fn json_lines(r: &Run, n: usize) -> Vec<Value> {
+    let out: Vec<Value> = r
+        .lines()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert_eq!(out.len(), n, "one line per question:\n{}", r.stdout);
+    out
+}
+
 /// `ask --json [extra]` with one question per stdin line: the JSON objects.
 fn ask_batch(questions: &[&str], extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["ask", "--json"];
@@ -122,18 +134,7 @@ fn ask_batch(questions: &[&str], extra: &[&str]) -> Vec<Value> {
     let input: String = questions.iter().map(|q| format!("{q}\n")).collect();
     let (r, _tmp) = atazan_run(&args, input.as_bytes());
     assert!(r.ok(), "ask failed: {}", r.stderr);
-    let out: Vec<Value> = r
-        .lines()
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect();
-    assert_eq!(
-        out.len(),
-        questions.len(),
-        "one line per question:\n{}",
-        r.stdout
-    );
-    out
+    json_lines(&r, questions.len())
 }
 
 #[test]
@@ -228,17 +229,7 @@ fn batch_gives_one_line_per_question_in_order() {
     }
     let (r, _tmp) = atazan_run(&["ask", "--json"], &input);
     assert!(r.ok(), "exit {:?}: {}", r.status, r.stderr);
-    let out: Vec<Value> = r
-        .lines()
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect();
-    assert_eq!(
-        out.len(),
-        lines.len(),
-        "one line per question:\n{}",
-        r.stdout
-    );
+    let out = json_lines(&r, lines.len());
     for v in &out {
         assert_reply_shape(v);
     }

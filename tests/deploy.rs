@@ -5,42 +5,10 @@
 mod common;
 
 use common::bot::{free_port, BotProcess, Setup};
-use common::{atazan, run, ContentCopy};
+use common::http::{get, post_webhook};
+use common::{atazan, poll, run, ContentCopy};
 use fake_bot_api::{Chat, FakeApi, User};
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::{Duration, Instant};
-
-/// One HTTP/1.1 request; returns the status code and the body.
-fn http(
-    port: u16,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, String) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes()).unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = out
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
+use std::time::Duration;
 
 /// `atazan ARGS` with the ops server at `port`.
 fn atazan_at(port: u16, args: &[&str]) -> common::Run {
@@ -50,20 +18,6 @@ fn atazan_at(port: u16, args: &[&str]) -> common::Run {
             .args(args),
         b"",
     )
-}
-
-/// Waits until something listens on `port`.
-fn wait_listening(port: u16, bot: &BotProcess) {
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        bot.assert_running();
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "nothing on {port}:\n{}",
-            bot.stderr()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// An update as Telegram would post it. The fake Bot API learns the chat
@@ -84,25 +38,21 @@ fn update(fake: &FakeApi, id: i64, user: u64, text: &str) -> String {
     .to_string()
 }
 
-#[test]
-fn webhook_mode_answers_posted_updates_and_refuses_a_wrong_secret() {
+/// The bot on a fresh content copy, started with `setup(port)` for a free
+/// `port`, once something listens there.
+fn start_listening(setup: impl FnOnce(u16) -> Setup) -> (FakeApi, ContentCopy, u16, BotProcess) {
     let fake = FakeApi::start_blocking();
     let content = ContentCopy::new();
     let port = free_port();
-    let bot = BotProcess::start(
-        &fake,
-        &content,
-        Setup {
-            no_wait: true,
-            ..Setup::default()
-        }
-        .env("ATAZAN_WEBHOOK_SECRET", "s3cret-token")
-        .arg("--webhook-url")
-        .arg("https://bot.example.org/tg")
-        .arg("--listen")
-        .arg(&format!("127.0.0.1:{port}")),
-    );
-    wait_listening(port, &bot);
+    let bot = BotProcess::start(&fake, &content, setup(port));
+    bot.wait_listening(port, Duration::from_secs(20));
+    (fake, content, port, bot)
+}
+
+#[test]
+fn webhook_mode_answers_posted_updates_and_refuses_a_wrong_secret() {
+    let (fake, _content, port, bot) =
+        start_listening(|port| Setup::default().webhook(port, "s3cret-token"));
     // The port is bound before the webhook is registered (so Telegram's
     // first post finds it), so listening alone does not mean registered.
     bot.wait_call(0, |c| c.is("setWebhook") && c.ok());
@@ -114,35 +64,18 @@ fn webhook_mode_answers_posted_updates_and_refuses_a_wrong_secret() {
         )),
         "the webhook is registered with its secret"
     );
-    let json = [("Content-Type", "application/json")];
 
     // A wrong or missing secret: 401, and nothing is answered.
     let mark = fake.mark();
-    let (status, _) = http(
-        port,
-        "POST",
-        "/tg",
-        &[json[0], ("X-Telegram-Bot-Api-Secret-Token", "wrong")],
-        &update(&fake, 1, 501, "how many MPs"),
-    );
+    let question = |id, user| update(&fake, id, user, "how many MPs");
+    let (status, _) = post_webhook(port, Some("wrong"), &question(1, 501));
     assert_eq!(status, 401);
-    let (status, _) = http(
-        port,
-        "POST",
-        "/tg",
-        &json,
-        &update(&fake, 2, 501, "how many MPs"),
-    );
+    let (status, _) = post_webhook(port, None, &question(2, 501));
     assert_eq!(status, 401);
 
     // The right secret: answered through the Bot API.
-    let (status, _) = http(
-        port,
-        "POST",
-        "/tg",
-        &[json[0], ("X-Telegram-Bot-Api-Secret-Token", "s3cret-token")],
-        &update(&fake, 3, 502, "how many MPs"),
-    );
+    let secret = Some("s3cret-token");
+    let (status, _) = post_webhook(port, secret, &question(3, 502));
     assert_eq!(status, 200);
     let reply = bot.wait_call(mark, |c| c.is("sendMessage") && c.ok());
     assert_eq!(reply.chat_id(), Some(502));
@@ -157,7 +90,6 @@ fn webhook_mode_answers_posted_updates_and_refuses_a_wrong_secret() {
     assert_eq!(fake.count("getUpdates"), 0, "webhook mode does not poll");
 
     // Garbage is a 4xx, not a 200 and not a crash; the next update is answered.
-    let secret = [json[0], ("X-Telegram-Bot-Api-Secret-Token", "s3cret-token")];
     for garbage in [
         "",
         "{",
@@ -166,39 +98,25 @@ fn webhook_mode_answers_posted_updates_and_refuses_a_wrong_secret() {
         "<html>",
         "[1,2,3]",
     ] {
-        let (status, body) = http(port, "POST", "/tg", &secret, garbage);
+        let (status, body) = post_webhook(port, secret, garbage);
         assert_eq!(status, 400, "{garbage:?}: {body}");
     }
     let mark = fake.mark();
-    let (status, _) = http(
-        port,
-        "POST",
-        "/tg",
-        &secret,
-        &update(&fake, 4, 503, "how many MPs"),
-    );
+    let (status, _) = post_webhook(port, secret, &question(4, 503));
     assert_eq!(status, 200);
     let reply = bot.wait_call(mark, |c| c.is("sendMessage") && c.ok());
     assert_eq!(reply.chat_id(), Some(503));
 
     // SIGTERM: clean exit, and the webhook is taken down.
-    let (status, log) = bot.terminate();
-    assert!(status.success(), "{log}");
+    let log = bot.stop_cleanly();
     assert!(fake.count("deleteWebhook") >= 1, "{log}");
 }
 
 #[test]
 fn healthz_and_metrics_count_what_the_bot_did() {
-    let fake = FakeApi::start_blocking();
-    let content = ContentCopy::new();
-    let port = free_port();
-    let bot = BotProcess::start(
-        &fake,
-        &content,
-        Setup::default().env("ATAZAN_HTTP", &format!("127.0.0.1:{port}")),
-    );
-    wait_listening(port, &bot);
-    let (status, body) = http(port, "GET", "/healthz", &[], "");
+    let (_fake, content, port, bot) =
+        start_listening(|port| Setup::default().env("ATAZAN_HTTP", &format!("127.0.0.1:{port}")));
+    let (status, body) = get(port, "/healthz");
     assert_eq!(status, 200, "{body}");
     let health: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(health["status"], "ok");
@@ -218,23 +136,18 @@ fn healthz_and_metrics_count_what_the_bot_did() {
         "atazan_answer_seconds_count 2",
         &format!("atazan_content_version{{version=\"{version}\"}} 1"),
     ];
-    let started = Instant::now();
-    loop {
-        let (status, metrics) = http(port, "GET", "/metrics", &[], "");
+    poll(Duration::from_secs(5), Duration::from_millis(50), || {
+        let (status, metrics) = get(port, "/metrics");
         assert_eq!(status, 200);
         let missing: Vec<&&str> = expected
             .iter()
             .filter(|line| !metrics.lines().any(|l| l == **line))
             .collect();
-        if missing.is_empty() {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{missing:?} missing:\n{metrics}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        missing
+            .is_empty()
+            .then_some(())
+            .ok_or_else(|| format!("{missing:?} missing:\n{metrics}"))
+    });
 
     // `atazan health` asks the same endpoint.
     let out = atazan_at(port, &["health"]);
@@ -250,7 +163,7 @@ fn healthz_and_metrics_count_what_the_bot_did() {
     let out = atazan_at(port, &["--data", data, "stats"]);
     assert!(out.ok(), "{}", out.stderr);
 
-    let (status, _) = http(port, "GET", "/nowhere", &[], "");
+    let (status, _) = get(port, "/nowhere");
     assert_eq!(status, 404);
     drop(bot);
     let out = atazan_at(port, &["health"]);

@@ -11,15 +11,18 @@
 mod common;
 
 use common::bot::{free_port, BotProcess, Setup};
-use common::ContentCopy;
+use common::http::get;
+use common::{poll, ContentCopy};
 use fake_bot_api::{FakeApi, User};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const ADMIN: u64 = 900;
+const MINUTE: Duration = Duration::from_secs(60);
+const TENTH: Duration = Duration::from_millis(100);
 
 /// A tmpfs mounted for the test, unmounted when dropped.
 struct Tmpfs(PathBuf);
@@ -56,38 +59,13 @@ fn fill(dir: &Path) -> PathBuf {
     path
 }
 
-fn get(port: u16, path: &str) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    out
-}
-
 /// The value of a metric line starting with `name`, or 0 when absent.
 fn metric(port: u16, name: &str) -> f64 {
     get(port, "/metrics")
+        .1
         .lines()
         .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
         .unwrap_or(0.0)
-}
-
-fn wait_listening(port: u16, bot: &BotProcess) {
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        bot.assert_running();
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{}",
-            bot.stderr()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn start(fake: &FakeApi, content: &ContentCopy, port: u16) -> BotProcess {
@@ -99,7 +77,7 @@ fn start(fake: &FakeApi, content: &ContentCopy, port: u16) -> BotProcess {
             .env("ATAZAN_HTTP", &format!("127.0.0.1:{port}"))
             .env("ATAZAN_WATCH", "off"),
     );
-    wait_listening(port, &bot);
+    bot.wait_listening(port, Duration::from_secs(20));
     bot
 }
 
@@ -197,29 +175,23 @@ fn a_full_disk_costs_writes_not_answers_and_the_folder_reopens() {
             .filter_map(|m| m.text)
             .any(|t| t.starts_with('✅'))
     };
-    let wait = Instant::now();
-    while !recovered() {
+    poll(MINUTE, TENTH, || {
         bot.assert_running();
-        assert!(
-            wait.elapsed() < Duration::from_secs(60),
-            "operators were not told the folder takes writes again:\n{}",
-            bot.stderr()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let wait = Instant::now();
-    while !bot.stderr().contains("restarting to reopen it")
-        || TcpStream::connect(("127.0.0.1", port)).is_err()
-        || metric(port, "atazan_store_failing") != 0.0
-    {
+        recovered().then_some(()).ok_or_else(|| {
+            format!(
+                "operators were not told the folder takes writes again:\n{}",
+                bot.stderr()
+            )
+        })
+    });
+    poll(MINUTE, TENTH, || {
         bot.assert_running();
-        assert!(
-            wait.elapsed() < Duration::from_secs(60),
-            "the bot did not come back on its own:\n{}",
-            bot.stderr()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+        let back = bot.stderr().contains("restarting to reopen it")
+            && TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && metric(port, "atazan_store_failing") == 0.0;
+        back.then_some(())
+            .ok_or_else(|| format!("the bot did not come back on its own:\n{}", bot.stderr()))
+    });
     assert_eq!(bot.pid(), pid, "the same process, started afresh");
     let reply = bot.ask(&citizen, "погода после самовосстановления");
     assert!(reply.plain().is_some_and(|t| !t.is_empty()));
@@ -229,18 +201,12 @@ fn a_full_disk_costs_writes_not_answers_and_the_folder_reopens() {
         "writes work again in the new image"
     );
     // The journal is written after the reply is sent.
-    let wait = Instant::now();
-    loop {
-        let journal = get(port, "/ops/unanswered");
-        if journal.contains("погода после самовосстановления") {
-            break;
-        }
-        assert!(
-            wait.elapsed() < Duration::from_secs(20),
-            "the new image keeps the journal: {journal}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    poll(Duration::from_secs(20), TENTH, || {
+        let (_, journal) = get(port, "/ops/unanswered");
+        (journal.contains("погода после самовосстановления"))
+            .then_some(())
+            .ok_or_else(|| format!("the new image keeps the journal: {journal}"))
+    });
     assert!(!bot.stderr().contains("panicked"), "{}", bot.stderr());
 
     // The disk fills again and the process dies on it (the worst moment to
@@ -269,15 +235,11 @@ fn a_full_disk_costs_writes_not_answers_and_the_folder_reopens() {
         metric(port, "atazan_store_lost_writes_total{what=\"question\"}"),
         0.0
     );
-    let (status, log) = bot.terminate();
-    assert!(status.success(), "{log}");
+    bot.stop_cleanly();
 
     // What was written after each recovery is on disk.
-    let out = common::atazan()
-        .arg("--data")
-        .arg(&data)
-        .arg("--content")
-        .arg(&content.dir)
+    let out = content
+        .atazan()
         .env("ATAZAN_HTTP", "off")
         .args(["unanswered", "--json"])
         .output()

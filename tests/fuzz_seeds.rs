@@ -37,32 +37,24 @@ fn every_target_has_seeds_and_a_test() {
     }
 }
 
-#[test]
-fn text_seeds() {
-    assert!(run_seeds("text") > 0);
+/// One test per fuzz target, `name: "target"`: its seeds exist and run
+/// without a panic.
+macro_rules! seed_tests {
+    ($($name:ident: $target:literal,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                assert!(run_seeds($target) > 0);
+            }
+        )*
+    };
 }
 
-#[test]
-fn answer_seeds() {
-    assert!(run_seeds("answer") > 0);
-}
-
-#[test]
-fn content_seeds() {
-    assert!(run_seeds("content") > 0);
-}
-
-#[test]
-fn config_seeds() {
-    assert!(run_seeds("config") > 0);
-}
-
-#[test]
-fn dialog_seeds() {
-    assert!(run_seeds("dialog") > 0);
-}
-
-#[test]
-fn update_seeds() {
-    assert!(run_seeds("update") > 0);
+seed_tests! {
+    text_seeds: "text",
+    answer_seeds: "answer",
+    content_seeds: "content",
+    config_seeds: "config",
+    dialog_seeds: "dialog",
+    update_seeds: "update",
 }

@@ -29,6 +29,16 @@ fn open_synced(c: &ContentCopy) -> (Kb, String, Sync) {
     (kb, snap.version, sync)
 }
 
+/// A fresh copy, its first kurultai passage and that passage's id, the
+/// knowledge base synced with the copy, and the version it stored.
+fn kurultai_synced() -> (ContentCopy, String, String, Kb, String) {
+    let c = ContentCopy::new();
+    let rel = first_passage(&c.dir, "kurultai");
+    let id = id_of(&rel);
+    let (kb, v1, _) = open_synced(&c);
+    (c, rel, id, kb, v1)
+}
+
 #[test]
 fn reopening_unchanged_content_keeps_the_version() {
     let c = ContentCopy::new();
@@ -49,10 +59,7 @@ fn reopening_unchanged_content_keeps_the_version() {
 
 #[test]
 fn a_valid_edit_is_rebuilt_and_served() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "kurultai");
-    let id = id_of(&rel);
-    let (kb, v1, _) = open_synced(&c);
+    let (c, rel, id, kb, v1) = kurultai_synced();
     c.edit_english(&rel, " Edited by the kb test.");
     let (snap, sync) = kb.sync_dir(&c.dir).unwrap();
     assert_eq!(sync, Sync::Rebuilt);
@@ -83,10 +90,7 @@ fn a_valid_edit_is_rebuilt_and_served() {
 
 #[test]
 fn an_invalid_edit_is_refused_and_the_old_version_serves() {
-    let c = ContentCopy::new();
-    let rel = first_passage(&c.dir, "kurultai");
-    let id = id_of(&rel);
-    let (kb, v1, _) = open_synced(&c);
+    let (c, rel, id, kb, v1) = kurultai_synced();
     let before = kb.current().unwrap().content.passage(&id).unwrap().clone();
 
     let text = c.read(&rel);
@@ -195,25 +199,13 @@ fn helper_holds_the_data_folder() {
 
 /// Runs `atazan ask x` on the folders.
 fn ask_x(c: &ContentCopy) -> common::Run {
-    let mut cmd = atazan();
-    cmd.arg("--content")
-        .arg(&c.dir)
-        .arg("--data")
-        .arg(c.data())
-        .args(["ask", "x"]);
-    run(&mut cmd, b"")
+    run(c.atazan().args(["ask", "x"]), b"")
 }
 
 /// `atazan ask --json QUESTION` on the copy's folders, which must succeed:
 /// the run and its answer.
 fn ask_json(c: &ContentCopy, question: &str) -> (common::Run, serde_json::Value) {
-    let mut cmd = atazan();
-    cmd.arg("--content")
-        .arg(&c.dir)
-        .arg("--data")
-        .arg(c.data())
-        .args(["ask", "--json", question]);
-    let r = run(&mut cmd, b"");
+    let r = run(c.atazan().args(["ask", "--json", question]), b"");
     assert!(r.ok(), "{}", r.stderr);
     let v = serde_json::from_str(r.stdout.trim()).expect("ask --json prints JSON");
     (r, v)

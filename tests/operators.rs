@@ -48,15 +48,20 @@ fn mark_passage(c: &ContentCopy, marker: &str) {
     c.write(PASSAGE, out.join("\n") + "\n");
 }
 
+/// A fresh copy with the passage marked `MARK-A`.
+fn marked_copy() -> ContentCopy {
+    let c = ContentCopy::new();
+    mark_passage(&c, "MARK-A");
+    c
+}
+
 fn markers(s: &str) -> (usize, usize) {
     (s.matches("MARK-A").count(), s.matches("MARK-B").count())
 }
 
 #[test]
 fn an_edited_passage_is_served_without_a_restart() {
-    let fake = FakeApi::start_blocking();
-    let c = ContentCopy::new();
-    mark_passage(&c, "MARK-A");
+    let (fake, c) = (FakeApi::start_blocking(), marked_copy());
     let bot = BotProcess::start(&fake, &c, Setup::default());
     let user = User::new(1).lang("en");
     assert_eq!(markers(&text(&bot.ask(&user, QUESTION))), (3, 0));
@@ -84,9 +89,7 @@ fn an_edited_passage_is_served_without_a_restart() {
 
 #[test]
 fn a_broken_file_is_refused_and_operators_are_told_where() {
-    let fake = FakeApi::start_blocking();
-    let c = ContentCopy::new();
-    mark_passage(&c, "MARK-A");
+    let (fake, c) = (FakeApi::start_blocking(), marked_copy());
     let bot = BotProcess::start(&fake, &c, Setup::default().env("ATAZAN_ADMINS", "900"));
     let admin = User::new(900).lang("en");
     let citizen = User::new(901).lang("en");
@@ -152,9 +155,7 @@ fn a_broken_file_is_refused_and_operators_are_told_where() {
 
 #[test]
 fn a_reload_during_a_burst_never_mixes_versions_or_loses_a_reply() {
-    let fake = FakeApi::start_blocking();
-    let c = ContentCopy::new();
-    mark_passage(&c, "MARK-A");
+    let (fake, c) = (FakeApi::start_blocking(), marked_copy());
     let bot = BotProcess::start(
         &fake,
         &c,
@@ -206,9 +207,7 @@ fn a_reload_during_a_burst_never_mixes_versions_or_loses_a_reply() {
 
 #[test]
 fn sigkill_during_a_reload_restarts_on_one_consistent_version() {
-    let fake = FakeApi::start_blocking();
-    let c = ContentCopy::new();
-    mark_passage(&c, "MARK-A");
+    let (fake, c) = (FakeApi::start_blocking(), marked_copy());
     let user = User::new(5).lang("en");
     for (round, delay_ms) in [0u64, 5, 20, 60, 150].into_iter().enumerate() {
         let bot = BotProcess::start(&fake, &c, Setup::default().env("ATAZAN_WATCH", "on"));
@@ -260,9 +259,7 @@ fn unanswered_questions_reach_operators_grouped() {
 
 #[test]
 fn starting_on_a_broken_folder_serves_the_last_good_version_and_says_so() {
-    let fake = FakeApi::start_blocking();
-    let c = ContentCopy::new();
-    mark_passage(&c, "MARK-A");
+    let (fake, c) = (FakeApi::start_blocking(), marked_copy());
     let admin = User::new(900).lang("en");
     let citizen = User::new(903).lang("en");
     let bot = BotProcess::start(&fake, &c, Setup::default());
@@ -310,13 +307,9 @@ fn starting_on_a_broken_folder_serves_the_last_good_version_and_says_so() {
 fn the_terminal_chat_picks_up_a_change_too() {
     use std::io::{BufRead, BufReader, Write};
     use std::process::Stdio;
-    let c = ContentCopy::new();
-    mark_passage(&c, "MARK-A");
-    let mut child = common::atazan()
-        .arg("--content")
-        .arg(&c.dir)
-        .arg("--data")
-        .arg(c.data())
+    let c = marked_copy();
+    let mut child = c
+        .atazan()
         .arg("chat")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -9,12 +9,22 @@ use atazan::store::contract::{self, question, Backend, T0};
 use atazan::store::{PgOptions, PgStore, Retention, Store};
 use atazan::Lang;
 use common::bot::{free_port, BotProcess, Setup};
+use common::http::{get, post_webhook};
 use common::postgres::Cluster;
-use common::{atazan, run, ContentCopy};
+use common::{atazan, poll, run, ContentCopy};
 use fake_bot_api::{Chat, FakeApi, Message, User};
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+/// An operator report, `atazan ARGS`, on the store at `url`.
+fn operator_report(url: &str, args: &[&str]) -> common::Run {
+    run(
+        atazan()
+            .env("ATAZAN_STORE", url)
+            .env("ATAZAN_HTTP", "off")
+            .args(args),
+        b"",
+    )
+}
 
 /// One database of the cluster, opened as often as a contract asks.
 struct Database(String);
@@ -134,15 +144,12 @@ fn postgres_unreachable_at_start_up_is_an_error_naming_atazan_store() {
     let content = ContentCopy::new();
     let url = format!("postgres://atazan:hunter2@127.0.0.1:{}/atazan", free_port());
     let out = run(
-        atazan()
+        content
+            .atazan()
             .env("TELOXIDE_TOKEN", "1:test")
             .env("TELOXIDE_API_URL", "http://127.0.0.1:9")
             .env("ATAZAN_STORE", &url)
             .env("ATAZAN_HTTP", "off")
-            .arg("--content")
-            .arg(&content.dir)
-            .arg("--data")
-            .arg(content.data())
             .arg("run"),
         b"",
     );
@@ -162,30 +169,8 @@ fn postgres_unreachable_at_start_up_is_an_error_naming_atazan_store() {
     assert!(out.stderr.contains("ATAZAN_STORE"), "{}", out.stderr);
 }
 
-/// One HTTP/1.1 POST; returns the status code.
-fn post(port: u16, path: &str, secret: &str, body: &str) -> u16 {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: {secret}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    out.split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0)
-}
-
 /// A replica in webhook mode on `port`, its state in `url`.
-fn replica(fake: &FakeApi, content: &ContentCopy, port: u16, url: &str) -> BotProcess {
-    replica_with(fake, content, port, url, Setup::default())
-}
-
-/// [`replica`] with more settings.
-fn replica_with(
+fn replica(
     fake: &FakeApi,
     content: &ContentCopy,
     port: u16,
@@ -195,56 +180,48 @@ fn replica_with(
     let bot = BotProcess::start(
         fake,
         content,
-        Setup {
-            no_wait: true,
-            ..setup
-        }
-        .env("ATAZAN_STORE", url)
-        .env("ATAZAN_WEBHOOK_SECRET", SECRET)
-        .arg("--webhook-url")
-        .arg("https://bot.example.org/tg")
-        .arg("--listen")
-        .arg(&format!("127.0.0.1:{port}")),
+        setup.env("ATAZAN_STORE", url).webhook(port, SECRET),
     );
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        bot.assert_running();
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "nothing on {port}:\n{}",
-            bot.stderr()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    bot.wait_listening(port, Duration::from_secs(30));
     bot
 }
 
 const SECRET: &str = "replica-secret";
 
+/// Two replicas, A and B, sharing one database: their content copies, the
+/// database's URL, the fake Bot API they both talk to, their ports, the bots.
+type Replicas = ([ContentCopy; 2], String, FakeApi, [u16; 2], [BotProcess; 2]);
+
+/// Starts [`Replicas`] with `setup` on database `db` of `pg`.
+fn two_replicas(pg: &Cluster, db: &str, setup: Setup) -> Replicas {
+    let url = pg.create_db(db);
+    let fake = FakeApi::start_blocking();
+    let (ca, cb) = (ContentCopy::new(), ContentCopy::new());
+    let (pa, pb) = (free_port(), free_port());
+    let a = replica(&fake, &ca, pa, &url, setup.clone());
+    let b = replica(&fake, &cb, pb, &url, setup);
+    ([ca, cb], url, fake, [pa, pb], [a, b])
+}
+
 /// Posts every update the fake queued to the replica on `port`.
 fn deliver(fake: &FakeApi, port: u16) {
     for update in fake.take_updates() {
-        assert_eq!(post(port, "/tg", SECRET, &update), 200);
+        assert_eq!(post_webhook(port, Some(SECRET), &update).0, 200);
     }
 }
 
 /// `text` from `user` through the replica on `port`; waits for the reply.
 fn ask(fake: &FakeApi, bot: &BotProcess, port: u16, user: &User, text: &str) -> Message {
-    let mark = fake.mark();
-    fake.message(user, &Chat::private(user), text);
-    deliver(fake, port);
-    bot.reply_in(user.id as i64, mark)
+    bot.reply_after(user.id as i64, || {
+        fake.message(user, &Chat::private(user), text);
+        deliver(fake, port);
+    })
 }
 
 #[test]
 fn postgres_two_webhook_replicas_share_users_journal_and_stats() {
     let pg = Cluster::start();
-    let url = pg.create_db("replicas");
-    let fake = FakeApi::start_blocking();
-    let (ca, cb) = (ContentCopy::new(), ContentCopy::new());
-    let (pa, pb) = (free_port(), free_port());
-    let a = replica(&fake, &ca, pa, &url);
-    let b = replica(&fake, &cb, pb, &url);
+    let (_copies, url, fake, [pa, pb], [a, b]) = two_replicas(&pg, "replicas", Setup::default());
 
     // A language chosen through A is used by B.
     let user = User::new(701).lang("kk");
@@ -277,29 +254,15 @@ fn postgres_two_webhook_replicas_share_users_journal_and_stats() {
         let (bot, port) = if i % 2 == 0 { (&a, pa) } else { (&b, pb) };
         ask(&fake, bot, port, &asker, q);
     }
-    let (sa, la) = a.terminate();
-    assert!(sa.success(), "{la}");
-    let (sb, lb) = b.terminate();
-    assert!(sb.success(), "{lb}");
+    let la = a.stop_cleanly();
+    let lb = b.stop_cleanly();
 
-    let report = run(
-        atazan()
-            .env("ATAZAN_STORE", &url)
-            .env("ATAZAN_HTTP", "off")
-            .args(["unanswered", "--json"]),
-        b"",
-    );
+    let report = operator_report(&url, &["unanswered", "--json"]);
     assert!(report.ok(), "{}", report.stderr);
     assert!(report.stdout.contains("weather"), "{}", report.stdout);
     assert!(report.stdout.contains("football"), "{}", report.stdout);
 
-    let stats = run(
-        atazan()
-            .env("ATAZAN_STORE", &url)
-            .env("ATAZAN_HTTP", "off")
-            .args(["stats", "--json"]),
-        b"",
-    );
+    let stats = operator_report(&url, &["stats", "--json"]);
     assert!(stats.ok(), "{}", stats.stderr);
     let store = PgStore::open(&url, Retention::default()).unwrap();
     let c = contract::totals(&store);
@@ -314,26 +277,6 @@ fn postgres_two_webhook_replicas_share_users_journal_and_stats() {
         assert!(!log.contains("weather"), "{log}");
         assert!(!log.contains("702"), "{log}");
     }
-}
-
-/// One HTTP/1.1 GET; returns the status code and the body.
-fn get(port: u16, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    let status = out
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = out
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
 }
 
 /// The value of a metric without labels in `/metrics` text.
@@ -367,12 +310,7 @@ fn journal_texts(url: &str) -> Vec<String> {
 #[test]
 fn postgres_a_replica_killed_mid_burst_loses_nothing_the_other_recorded() {
     let pg = Cluster::start();
-    let url = pg.create_db("killed");
-    let fake = FakeApi::start_blocking();
-    let (ca, cb) = (ContentCopy::new(), ContentCopy::new());
-    let (pa, pb) = (free_port(), free_port());
-    let a = replica(&fake, &ca, pa, &url);
-    let b = replica(&fake, &cb, pb, &url);
+    let (_copies, url, fake, [pa, pb], [a, b]) = two_replicas(&pg, "killed", Setup::default());
 
     // A burst from many users, spread over both replicas; A is killed half
     // way and the balancer sends the rest to B.
@@ -399,8 +337,7 @@ fn postgres_a_replica_killed_mid_burst_loses_nothing_the_other_recorded() {
             c.is("sendMessage") && c.ok() && c.chat_id() == Some(800 + i as i64)
         });
     }
-    let (status, log) = b.terminate();
-    assert!(status.success(), "{log}");
+    b.stop_cleanly();
 
     let texts = journal_texts(&url);
     for &i in &to_b {
@@ -448,24 +385,16 @@ fn postgres_stopped_and_restarted_under_load_answers_never_stop() {
         ask_one(&bot);
     }
     // Wait for the queue to drain (the writer retries with backoff).
-    let started = Instant::now();
-    loop {
+    poll(Duration::from_secs(60), Duration::from_millis(100), || {
         let (_, h) = get(ops, "/healthz");
-        if h.contains("\"ok\":true,\"queued\":0") {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the queue did not drain: {h}\n{}",
-            bot.stderr()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+        (h.contains("\"ok\":true,\"queued\":0"))
+            .then_some(())
+            .ok_or_else(|| format!("the queue did not drain: {h}\n{}", bot.stderr()))
+    });
     let (_, metrics) = get(ops, "/metrics");
     let dropped = metric(&metrics, "atazan_store_dropped_writes_total");
     assert!(dropped > 0, "a queue of 5 overflows during the outage");
-    let (status, log) = bot.terminate();
-    assert!(status.success(), "{log}");
+    let log = bot.stop_cleanly();
     assert_eq!(
         log.matches("state writes are being dropped").count(),
         1,
@@ -494,13 +423,11 @@ fn postgres_stopped_and_restarted_under_load_answers_never_stop() {
 fn postgres_a_content_alert_goes_out_once_for_all_replicas() {
     const PASSAGE: &str = "passages/kurultai/kurultai-size.md";
     let pg = Cluster::start();
-    let url = pg.create_db("alerts_once");
-    let fake = FakeApi::start_blocking();
-    let (ca, cb) = (ContentCopy::new(), ContentCopy::new());
-    let (pa, pb) = (free_port(), free_port());
-    let admins = || Setup::default().env("ATAZAN_ADMINS", "900");
-    let a = replica_with(&fake, &ca, pa, &url, admins());
-    let b = replica_with(&fake, &cb, pb, &url, admins());
+    let ([ca, cb], _url, fake, [pa, pb], [a, b]) = two_replicas(
+        &pg,
+        "alerts_once",
+        Setup::default().env("ATAZAN_ADMINS", "900"),
+    );
     let admin = User::new(900).lang("en");
     ask(&fake, &a, pa, &admin, "/start");
 
@@ -518,16 +445,12 @@ fn postgres_a_content_alert_goes_out_once_for_all_replicas() {
             && c.text().is_some_and(|t| t.contains("kurultai-size.md:2:"))
     });
     // Both refused the change (each logs its reload)...
-    let started = Instant::now();
-    while !(a.stderr().contains("refused") && b.stderr().contains("refused")) {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "both replicas refuse the broken file:\n{}\n{}",
-            a.stderr(),
-            b.stderr()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    poll(Duration::from_secs(30), Duration::from_millis(50), || {
+        let (la, lb) = (a.stderr(), b.stderr());
+        (la.contains("refused") && lb.contains("refused"))
+            .then_some(())
+            .ok_or_else(|| format!("both replicas refuse the broken file:\n{la}\n{lb}"))
+    });
     // ...and have answered a message since, so their alert is decided.
     ask(&fake, &a, pa, &admin, "/help");
     ask(&fake, &b, pb, &admin, "/help");

@@ -26,7 +26,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use teloxide::adaptors::throttle::Limits;
+use teloxide::payloads::SendMessage;
 use teloxide::prelude::*;
+use teloxide::requests::JsonRequest;
 use teloxide::types::{
     AllowedUpdate, BotCommand, BotCommandScope, InlineKeyboardButton, InlineKeyboardMarkup,
     InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText,
@@ -48,6 +50,23 @@ fn user_in_chat(api: &FakeApi, id: u64) -> (User, Chat) {
     let chat = Chat::private(&user);
     api.message(&user, &chat, "/start");
     (user, chat)
+}
+
+/// A `sendMessage` in `chat` of HTML `text` under one button `data`, to be
+/// sent.
+fn html_with_button(bot: &Bot, chat: &Chat, text: &str, data: &str) -> JsonRequest<SendMessage> {
+    bot.send_message(ChatId(chat.id), text)
+        .parse_mode(ParseMode::Html)
+        .reply_markup(keyboard(data))
+}
+
+/// A fake Bot API, a teloxide bot on it, and a user `id` in a private chat
+/// that has talked to the bot ([`user_in_chat`]).
+async fn start_in_chat(id: u64) -> (FakeApi, Bot, User, Chat) {
+    let api = FakeApi::start().await;
+    let bot = bot(&api);
+    let (user, chat) = user_in_chat(&api, id);
+    (api, bot, user, chat)
 }
 
 /// The Bot API error of a failed request.
@@ -172,14 +191,9 @@ async fn raw_requests_token_casing_and_forms() {
 
 #[tokio::test]
 async fn send_message_stores_html_and_refuses_what_telegram_refuses() {
-    let api = FakeApi::start().await;
-    let bot = bot(&api);
-    let (_, chat) = user_in_chat(&api, 42);
+    let (api, bot, _user, chat) = start_in_chat(42).await;
 
-    let sent = bot
-        .send_message(ChatId(chat.id), "<b>Құрылтай</b> — 145 <i>депутат</i> &lt;3 <a href=\"https://akorda.kz/?a=1&b=2\">akorda</a>")
-        .parse_mode(ParseMode::Html)
-        .reply_markup(keyboard("topic:kurultai"))
+    let sent = html_with_button(&bot, &chat, "<b>Құрылтай</b> — 145 <i>депутат</i> &lt;3 <a href=\"https://akorda.kz/?a=1&b=2\">akorda</a>", "topic:kurultai")
         .reply_parameters(ReplyParameters::new(MessageId(1)))
         .await
         .expect("sendMessage");
@@ -307,13 +321,8 @@ async fn send_message_stores_html_and_refuses_what_telegram_refuses() {
 
 #[tokio::test]
 async fn edits_apply_and_unchanged_edits_are_refused() {
-    let api = FakeApi::start().await;
-    let bot = bot(&api);
-    let (_, chat) = user_in_chat(&api, 5);
-    let sent = bot
-        .send_message(ChatId(chat.id), "<b>Topics</b>")
-        .parse_mode(ParseMode::Html)
-        .reply_markup(keyboard("page:1"))
+    let (api, bot, _user, chat) = start_in_chat(5).await;
+    let sent = html_with_button(&bot, &chat, "<b>Topics</b>", "page:1")
         .await
         .expect("sendMessage");
 
@@ -474,9 +483,7 @@ async fn a_second_poller_ends_the_first_with_a_conflict() {
 
 #[tokio::test]
 async fn every_update_helper_parses_as_its_update_kind() {
-    let api = FakeApi::start().await;
-    let bot = bot(&api);
-    let (user, chat) = user_in_chat(&api, 9);
+    let (api, bot, user, chat) = start_in_chat(9).await;
     let group = Chat::group(-4001, "Talk about the reform");
 
     let question = bot
@@ -701,9 +708,7 @@ async fn throttle_retries_a_429_and_the_message_is_stored_once() {
 
 #[tokio::test]
 async fn faults_have_bot_api_shapes_and_are_used_in_order() {
-    let api = FakeApi::start().await;
-    let bot = bot(&api);
-    let (_, chat) = user_in_chat(&api, 12);
+    let (api, bot, _user, chat) = start_in_chat(12).await;
 
     api.fail_next("getUpdates", Fault::Conflict);
     assert_eq!(

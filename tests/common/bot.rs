@@ -42,19 +42,29 @@ impl Setup {
         self.args.push(a.into());
         self
     }
+
+    /// Webhook mode for `https://bot.example.org/tg`, listening on `port`
+    /// with `secret`; the start does not wait for a long poll.
+    pub fn webhook(self, port: u16, secret: &str) -> Setup {
+        Setup {
+            no_wait: true,
+            ..self
+        }
+        .env("ATAZAN_WEBHOOK_SECRET", secret)
+        .arg("--webhook-url")
+        .arg("https://bot.example.org/tg")
+        .arg("--listen")
+        .arg(&format!("127.0.0.1:{port}"))
+    }
 }
 
 /// Runs `atazan run` on `content` with `token` until it exits by itself: for
 /// start-ups that must fail (a bad token, no valid content ever stored).
 pub fn run_to_exit(fake: &FakeApi, content: &ContentCopy, token: &str) -> super::Run {
-    let mut cmd = super::atazan();
+    let mut cmd = content.atazan();
     cmd.env("TELOXIDE_TOKEN", token)
         .env("TELOXIDE_API_URL", fake.url())
         .env("ATAZAN_HTTP", "off")
-        .arg("--content")
-        .arg(&content.dir)
-        .arg("--data")
-        .arg(content.data())
         .arg("run");
     super::run(&mut cmd, b"")
 }
@@ -145,6 +155,21 @@ impl BotProcess {
         }
     }
 
+    /// Waits until something listens on `port`, failing the test if the bot
+    /// exited or `within` passed.
+    pub fn wait_listening(&self, port: u16, within: Duration) {
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            self.assert_running();
+            assert!(
+                started.elapsed() < within,
+                "nothing on {port}:\n{}",
+                self.stderr()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.lock().unwrap().as_ref().expect("running").id()
@@ -159,9 +184,15 @@ impl BotProcess {
 
     /// Sends `text` in `chat` and waits for the bot's message there.
     pub fn say(&self, user: &User, chat: &Chat, text: &str) -> Message {
+        self.reply_after(chat.id, || self.fake.message(user, chat, text))
+    }
+
+    /// Runs `send` (a user's update to the bot) and waits for the bot's next
+    /// message in `chat`.
+    pub fn reply_after<T>(&self, chat: i64, send: impl FnOnce() -> T) -> Message {
         let mark = self.fake.mark();
-        self.fake.message(user, chat, text);
-        self.reply_in(chat.id, mark)
+        send();
+        self.reply_in(chat, mark)
     }
 
     /// Waits for the bot's next message in `chat` after call `mark`.
@@ -228,6 +259,15 @@ impl BotProcess {
         );
         thread::sleep(Duration::from_millis(50));
         (status, self.stderr())
+    }
+
+    /// Sends SIGTERM and asserts a clean exit: status 0, no panic in the log.
+    /// Returns the log.
+    pub fn stop_cleanly(self) -> String {
+        let (status, log) = self.terminate();
+        assert!(status.success(), "exit {status}:\n{log}");
+        assert!(!log.contains("panicked"), "{log}");
+        log
     }
 
     /// Kills the process at once (SIGKILL).

@@ -5,6 +5,7 @@
 #![allow(dead_code)] // Each test file uses its own subset.
 
 pub mod bot;
+pub mod http;
 pub mod postgres;
 
 use std::io::{Read, Write};
@@ -126,6 +127,32 @@ pub fn wait_deadline(
     }
 }
 
+/// Calls `probe` every `every` until it returns `Ok`, and returns that; fails
+/// the test with the last `Err` once `within` has passed.
+pub fn poll<T>(
+    within: Duration,
+    every: Duration,
+    mut probe: impl FnMut() -> Result<T, String>,
+) -> T {
+    let started = Instant::now();
+    loop {
+        match probe() {
+            Ok(done) => return done,
+            Err(why) => assert!(started.elapsed() < within, "{why}"),
+        }
+        thread::sleep(every);
+    }
+}
+
+/// The string `field` of every object in the JSON array `list`.
+pub fn strings_of<'a>(list: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|item| item[field].as_str().expect("a string"))
+        .collect()
+}
+
 /// Copies a folder recursively (files and folders only).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create folder");
@@ -172,6 +199,22 @@ impl ContentCopy {
         let path = self.path(rel);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
         std::fs::write(path, text).expect("write content file");
+    }
+
+    /// Rewrites `rel` as `f(its text)`.
+    pub fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
+        self.write(rel, f(self.read(rel)));
+    }
+
+    /// `atazan --content <the copy> --data <its data folder>`, for the
+    /// arguments that follow.
+    pub fn atazan(&self) -> Command {
+        let mut cmd = atazan();
+        cmd.arg("--content")
+            .arg(&self.dir)
+            .arg("--data")
+            .arg(self.data());
+        cmd
     }
 
     /// Runs `atazan check` on the copy, with the copy's data folder.

@@ -394,45 +394,40 @@ pub(crate) fn message_json(chat: &Chat, m: &Message, reply: Option<&Message>) ->
             o.insert("entities".into(), entities_json(&entities));
         }
     }
-    let file = |kind: &str| {
-        (
-            format!("{kind}-{}-{}-fake-file-id", m.chat_id, m.message_id),
-            format!("{kind}{}", m.message_id),
-        )
+    // A file of `kind` and `size` bytes: `fields` with the file's ids (made
+    // from the message's, so each is its own) and size.
+    let file = |kind: &str, size: u32, mut fields: Value| {
+        fields["file_id"] = json!(format!(
+            "{kind}-{}-{}-fake-file-id",
+            m.chat_id, m.message_id
+        ));
+        fields["file_unique_id"] = json!(format!("{kind}{}", m.message_id));
+        fields["file_size"] = json!(size);
+        fields
     };
     match m.media {
         Some(Media::Sticker) => {
-            let (id, unique) = file("CAACAgIAAxkBAAEsticker");
+            let sticker = json!({
+                "type": "regular", "width": 512, "height": 512,
+                "is_animated": false, "is_video": false,
+                "emoji": "👍", "set_name": "AtazanTestStickers",
+            });
             o.insert(
                 "sticker".into(),
-                json!({
-                    "file_id": id, "file_unique_id": unique, "file_size": 18_344,
-                    "type": "regular", "width": 512, "height": 512,
-                    "is_animated": false, "is_video": false,
-                    "emoji": "👍", "set_name": "AtazanTestStickers",
-                }),
+                file("CAACAgIAAxkBAAEsticker", 18_344, sticker),
             );
         }
         Some(Media::Voice) => {
-            let (id, unique) = file("AwACAgIAAxkBAAEvoice");
-            o.insert(
-                "voice".into(),
-                json!({
-                    "file_id": id, "file_unique_id": unique, "file_size": 7_018,
-                    "duration": 3, "mime_type": "audio/ogg",
-                }),
-            );
+            let voice = json!({"duration": 3, "mime_type": "audio/ogg"});
+            o.insert("voice".into(), file("AwACAgIAAxkBAAEvoice", 7_018, voice));
         }
         Some(Media::Photo) => {
             let sizes: Vec<Value> = [(90, 67, 1_520), (320, 240, 18_006), (800, 600, 64_511)]
                 .iter()
                 .enumerate()
-                .map(|(i, (w, h, size))| {
-                    let (id, unique) = file(&format!("AgACAgIAAxkBAAEphoto{i}"));
-                    json!({
-                        "file_id": id, "file_unique_id": unique, "file_size": size,
-                        "width": w, "height": h,
-                    })
+                .map(|(i, &(w, h, size))| {
+                    let kind = format!("AgACAgIAAxkBAAEphoto{i}");
+                    file(&kind, size, json!({"width": w, "height": h}))
                 })
                 .collect();
             o.insert("photo".into(), Value::Array(sizes));
