@@ -45,6 +45,7 @@
 // (`state`), the HTTP side (`server`), reading a request's parameters
 // (`params`), the Bot API methods (`methods`) and Telegram's HTML parse
 // mode (`html`).
+mod answer;
 mod html;
 mod methods;
 mod model;
@@ -55,12 +56,10 @@ mod state;
 pub use model::{Call, Chat, ChatKind, Media, Message, Sent, User};
 
 use methods::scope_key;
-use model::{incoming_msg, message_json};
+use model::{incoming_msg, message_json, now_unix};
 use serde_json::{json, Value};
 use server::serve;
-use state::{
-    bounded_insert, chat_instance, lock, now_unix, push_bounded, query_id, CallLog, Inner,
-};
+use state::{bounded_insert, chat_instance, lock, push_bounded, query_id, CallLog, Inner};
 use std::fmt;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;

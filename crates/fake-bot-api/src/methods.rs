@@ -1,12 +1,12 @@
 //! The Bot API methods the fake knows, with Telegram's checks and its error
 //! descriptions.
 
+use crate::answer::{bad, err, ApiErr, Reply};
 use crate::html::{parse_html, Entity};
-use crate::model::{message_json, rendered, Message};
+use crate::model::{message_json, now_unix, rendered, Message};
 use crate::params::{boolean, int, object, string};
-use crate::server::{bad, err, ApiErr, Reply};
 use crate::state::{
-    lock, now_unix, push_bounded, query_number, ChatState, Inner, PollGuard, ServerState, Webhook,
+    lock, push_bounded, query_number, ChatState, Inner, PollGuard, ServerState, Webhook,
 };
 use crate::{
     Fault, Options, BOT_FIRST_NAME, BOT_ID, BOT_USERNAME, MAX_CALLBACK_DATA, MAX_INLINE_RESULTS,

@@ -3,11 +3,10 @@
 
 use crate::html::{entities_json, parse_html, Entity};
 use crate::params::int;
-use crate::state::now_unix;
 use crate::{BOT_FIRST_NAME, BOT_ID, BOT_USERNAME};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// A Telegram user who talks to the bot.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -504,4 +503,12 @@ pub(crate) fn user_from_json(v: &Value) -> Option<User> {
         username: v["username"].as_str().map(str::to_string),
         language_code: v["language_code"].as_str().map(str::to_string),
     })
+}
+
+/// Seconds since the Unix epoch, as message dates are on Telegram.
+pub(crate) fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(1)
 }

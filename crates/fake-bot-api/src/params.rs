@@ -5,7 +5,7 @@
 //! Telegram's part: JSON inside form fields, and numbers and booleans given
 //! as strings.
 
-use crate::server::{bad, ApiErr};
+use crate::answer::{bad, ApiErr};
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap};
 use serde_json::{json, Map, Value};

@@ -2,6 +2,7 @@
 //! request is recorded as a [`Call`], and answers take Telegram's shapes (or
 //! the broken ones a [`Fault`] asks for).
 
+use crate::answer::{err, ApiErr, Reply};
 use crate::params::params;
 use crate::state::Inner;
 use crate::{Call, Fault};
@@ -12,42 +13,9 @@ use axum::response::Response;
 use axum::routing::any;
 use axum::Router;
 use serde_json::{json, Map, Value};
-use std::fmt;
 use std::future::IntoFuture;
 use std::sync::Arc;
 use std::time::Instant;
-
-/// A Bot API error answer.
-#[derive(Debug)]
-pub(crate) struct ApiErr {
-    pub(crate) code: u16,
-    pub(crate) description: String,
-    pub(crate) retry_after: Option<u32>,
-}
-
-pub(crate) fn err(code: u16, description: impl Into<String>) -> ApiErr {
-    ApiErr {
-        code,
-        description: description.into(),
-        retry_after: None,
-    }
-}
-
-/// 400 `Bad Request: {what}`.
-pub(crate) fn bad(what: impl fmt::Display) -> ApiErr {
-    err(400, format!("Bad Request: {what}"))
-}
-
-/// A successful answer's `result`.
-pub(crate) enum Reply {
-    Json(Value),
-    /// Already-serialized JSON (the `getUpdates` array).
-    Raw(String),
-    /// `result` with the `description` Telegram adds (setWebhook, deleteWebhook).
-    Described(Value, &'static str),
-    /// A garbled answer ([`Fault::MalformedJson`] and the like).
-    Broken(Fault),
-}
 
 pub(crate) async fn serve(inner: Arc<Inner>, listener: tokio::net::TcpListener) {
     let router = Router::new()

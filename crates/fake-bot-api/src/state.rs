@@ -2,13 +2,12 @@
 //! [`Inner`], which every request and every [`FakeApi`](crate::FakeApi)
 //! clone share.
 
-use crate::model::{chat_from_json, incoming_msg, user_from_json, Call, Chat, Message};
+use crate::model::{chat_from_json, incoming_msg, now_unix, user_from_json, Call, Chat, Message};
 use crate::{Fault, Options};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::Notify;
 
 /// Update kinds Telegram leaves out when `allowed_updates` is empty or unset.
@@ -134,13 +133,6 @@ impl Drop for PollGuard<'_> {
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-pub(crate) fn now_unix() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(1)
 }
 
 /// A callback or inline query id: a long decimal string, as on Telegram.
