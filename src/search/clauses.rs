@@ -14,8 +14,12 @@ const SHORT_CLAUSE_WORDS: usize = 5;
 /// sentence, with the sentence before it when it is short. `None` when the
 /// message is one sentence or short enough to read whole.
 pub(super) fn asking(message: &str) -> Option<&str> {
+    // Most questions are short: counting words is cheaper than splitting.
+    if words(message) < STORY_WORDS {
+        return None;
+    }
     let sentences = sentences(message);
-    if sentences.len() < 2 || words(message) < STORY_WORDS {
+    if sentences.len() < 2 {
         return None;
     }
     let last = sentences
